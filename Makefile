@@ -1,0 +1,175 @@
+# bvlab top-level build.
+#
+#   make            build build/bvlab.iso (GRUB + kernel + file system image)
+#   make qemu       boot it in QEMU with the serial console on this terminal
+#   make qemu-gdb   the same, stopped for gdb (run `gdb` in this directory)
+#   make test       install what is missing, build, run every check
+#   make bench      print boot-time (and other) figures
+#   make setup      install the Debian packages the kit needs
+#
+# Everything is built under $(B). Kernel and user sources are found by
+# wildcard, so a lab tree in which later labs' files are absent still builds.
+
+B       ?= build
+K       := kernel
+U       := kernel/user
+
+# The system Python sees Debian's pytest/pexpect/scapy; a pyenv one may not.
+PYTHON  ?= /usr/bin/python3
+QEMU    ?= qemu-system-i386
+CPUS    ?= 2
+MEM     ?= 256
+KCMDLINE ?=
+
+CC      := gcc
+LD      := ld
+OBJCOPY := objcopy
+
+CFLAGS  := -m32 -std=gnu11 -O2 -g -Wall -Werror -MD \
+           -ffreestanding -fno-builtin -nostdinc -fno-pic -fno-pie \
+           -fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing \
+           -mno-sse -mno-mmx -mno-80387 -march=i686 -I$(K)
+ASFLAGS := -m32 -g -Wall -Werror -MD -fno-pic -fno-pie -I$(K) -I$(B)/$(K)
+LDFLAGS := -m elf_i386 -nostdlib
+
+KSRCS   := $(filter-out $(K)/entryother.S,$(wildcard $(K)/*.c $(K)/*.S))
+KOBJS   := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
+
+ULIBSRC := $(wildcard $(U)/ulib.c $(U)/printf.c $(U)/umalloc.c $(U)/usys.S)
+ULIBOBJ := $(patsubst %,$(B)/%.o,$(basename $(ULIBSRC)))
+UPROGS  := $(patsubst $(U)/%.c,$(B)/$(U)/%,$(filter-out $(ULIBSRC),$(wildcard $(U)/*.c)))
+UCFLAGS := $(CFLAGS) -I$(U)
+
+.PHONY: all iso ide-image qemu qemu-ide qemu-gdb test bench setup clean \
+        compile_commands.json
+
+all: iso
+
+iso: $(B)/bvlab.iso
+
+# ---------------------------------------------------------------- kernel
+
+$(B)/$(K)/%.o: $(K)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/$(K)/%.o: $(K)/%.S $(B)/$(K)/entryother.bin
+	@mkdir -p $(@D)
+	$(CC) $(ASFLAGS) -c -o $@ $<
+
+# The AP start-up code runs in real mode at 0x7000; it is linked there and
+# kept as a flat binary that smp.c copies into place (see entryother_blob.S).
+$(B)/$(K)/entryother.bin: $(K)/entryother.S
+	@mkdir -p $(@D)
+	$(CC) $(ASFLAGS) -c -o $(B)/$(K)/entryother.o $<
+	$(LD) $(LDFLAGS) -N -e start -Ttext 0x7000 -o $(B)/$(K)/entryother.elf $(B)/$(K)/entryother.o
+	$(OBJCOPY) -S -O binary -j .text $(B)/$(K)/entryother.elf $@
+
+$(B)/kernel.elf: $(KOBJS) $(K)/kernel.ld
+	$(LD) $(LDFLAGS) -T $(K)/kernel.ld -o $@ $(KOBJS)
+	objdump -S $@ > $(B)/kernel.asm
+	nm -n $@ > $(B)/kernel.sym
+
+# ---------------------------------------------------------------- user
+
+$(B)/$(U)/%.o: $(U)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -c -o $@ $<
+
+$(B)/$(U)/%.o: $(U)/%.S
+	@mkdir -p $(@D)
+	$(CC) $(ASFLAGS) -I$(U) -c -o $@ $<
+
+$(B)/$(U)/%: $(B)/$(U)/%.o $(ULIBOBJ)
+	$(LD) $(LDFLAGS) -N -e _start -Ttext 0 -o $@ $^
+
+# Keep the object files of user programs (make would delete intermediates).
+.SECONDARY:
+
+# ---------------------------------------------------------------- file system
+
+$(B)/mkfs: $(K)/mkfs/mkfs.c $(K)/fs.h $(K)/param.h $(K)/stat.h $(K)/types.h
+	@mkdir -p $(@D)
+	gcc -std=gnu11 -O2 -Wall -Werror -I$(K) -iquote $(K) -o $@ $<
+
+$(B)/fs.img: $(B)/mkfs $(UPROGS) README.md
+	$(B)/mkfs $@ README.md $(UPROGS)
+
+# ---------------------------------------------------------------- boot images
+
+# GRUB ISO: the kernel is a multiboot image, the file system a module.
+$(B)/bvlab.iso: $(B)/kernel.elf $(B)/fs.img tools/grub.cfg.in
+	@rm -rf $(B)/iso && mkdir -p $(B)/iso/boot/grub
+	cp $(B)/kernel.elf $(B)/iso/boot/kernel.elf
+	cp $(B)/fs.img $(B)/iso/boot/fs.img
+	sed 's|@KCMDLINE@|$(KCMDLINE)|' tools/grub.cfg.in > $(B)/iso/boot/grub/grub.cfg
+	grub-mkrescue -d /usr/lib/grub/i386-pc -o $@ $(B)/iso 2> $(B)/grub-mkrescue.log || \
+		{ cat $(B)/grub-mkrescue.log; exit 1; }
+
+# IDE image (the lab-1 starting point): our boot sector, then the kernel.
+ide-image: $(B)/bvlab-ide.img $(B)/fs.img
+
+$(B)/bootblock: $(K)/boot/bootasm.S $(K)/boot/bootmain.c
+	@mkdir -p $(B)/boot
+	$(CC) $(CFLAGS) -Os -c -o $(B)/boot/bootmain.o $(K)/boot/bootmain.c
+	$(CC) $(ASFLAGS) -c -o $(B)/boot/bootasm.o $(K)/boot/bootasm.S
+	$(LD) $(LDFLAGS) -N -e start -Ttext 0x7C00 -o $(B)/boot/bootblock.elf \
+		$(B)/boot/bootasm.o $(B)/boot/bootmain.o
+	$(OBJCOPY) -S -O binary -j .text $(B)/boot/bootblock.elf $@
+	$(PYTHON) tools/signboot.py $@
+
+$(B)/bvlab-ide.img: $(B)/bootblock $(B)/kernel.elf
+	dd if=/dev/zero of=$@ bs=512 count=10000 status=none
+	dd if=$(B)/bootblock of=$@ conv=notrunc status=none
+	dd if=$(B)/kernel.elf of=$@ seek=1 conv=notrunc status=none
+
+# ---------------------------------------------------------------- running
+
+QEMUOPTS = -smp $(CPUS) -m $(MEM) -nographic -no-reboot
+
+qemu: setup-if-needed $(B)/bvlab.iso
+	$(QEMU) -cdrom $(B)/bvlab.iso $(QEMUOPTS)
+
+# The IDE disk is copied so a run never changes the built file system.
+qemu-ide: setup-if-needed $(B)/bvlab-ide.img $(B)/fs.img
+	cp $(B)/fs.img $(B)/fs-run.img
+	$(QEMU) -drive file=$(B)/bvlab-ide.img,index=0,media=disk,format=raw \
+		-drive file=$(B)/fs-run.img,index=1,media=disk,format=raw $(QEMUOPTS)
+
+GDBPORT ?= $(shell expr `id -u` % 5000 + 25000)
+
+qemu-gdb: setup-if-needed $(B)/bvlab.iso .gdbinit
+	@echo "*** Now run 'gdb' in another window (port $(GDBPORT))."
+	$(QEMU) -cdrom $(B)/bvlab.iso $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+
+.gdbinit: tools/gdbinit.in
+	sed 's/@GDBPORT@/$(GDBPORT)/; s|@KERNEL@|$(B)/kernel.elf|' $< > $@
+
+# ---------------------------------------------------------------- setup, tests
+
+# Debian packages the kit needs. `make setup` is quick when all are present.
+PACKAGES := qemu-system-x86 grub-pc-bin grub-common xorriso mtools gcc-multilib \
+            python3 python3-pytest python3-pexpect python3-scapy expect dpkg-dev
+
+setup:
+	@tools/setup.sh $(PACKAGES)
+
+setup-if-needed:
+	@tools/setup.sh --check $(PACKAGES) || tools/setup.sh $(PACKAGES)
+
+test: setup-if-needed
+	$(MAKE) all ide-image
+	$(PYTHON) -m pytest -q tests
+
+bench: setup-if-needed all
+	$(PYTHON) tools/bench.py
+
+compile_commands.json:
+	$(PYTHON) tools/compile_commands.py > $@
+
+clean:
+	rm -rf $(B) .gdbinit compile_commands.json
+
+include $(wildcard mk/*.mk)
+
+-include $(B)/$(K)/*.d $(B)/$(U)/*.d
