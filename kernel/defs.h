@@ -213,6 +213,7 @@ void            vgainit(void);
 void            vgaputc(int);
 
 // vm.c
+extern pde_t    kpgdir[];       // the kernel's page directory (4 MiB pages only)
 void            seginit(void);
 void            kvmalloc(void);
 pde_t*          setupkvm(void);
