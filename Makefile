@@ -149,7 +149,7 @@ qemu-gdb: setup-if-needed $(B)/bvlab.iso .gdbinit
 
 # Debian packages the kit needs. `make setup` is quick when all are present.
 PACKAGES := qemu-system-x86 grub-pc-bin grub-common xorriso mtools gcc-multilib \
-            python3 python3-pytest python3-pexpect python3-scapy expect dpkg-dev
+            python3 python3-pytest python3-pexpect python3-scapy python3-pytest-xdist expect dpkg-dev
 
 setup:
 	@tools/setup.sh $(PACKAGES)

@@ -121,6 +121,9 @@ int             boot_memranges(struct memrange*, int max);
 int             boot_module(int i, uint *start, uint *end);
 int             booted_by_multiboot(void);
 
+// pci.c
+void            pci_init(void);
+
 // picirq.c
 void            picinit(void);
 
