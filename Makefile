@@ -157,9 +157,12 @@ setup:
 setup-if-needed:
 	@tools/setup.sh --check $(PACKAGES) || tools/setup.sh $(PACKAGES)
 
+# Run the kit's checks on every core when pytest-xdist is there.
+PYTEST_PAR = $(shell $(PYTHON) -c 'import xdist' 2>/dev/null && echo -n auto)
+
 test: setup-if-needed
 	$(MAKE) all ide-image
-	$(PYTHON) -m pytest -q tests
+	$(PYTHON) -m pytest -q $(PYTEST_PAR) tests
 
 bench: setup-if-needed all
 	$(PYTHON) tools/bench.py
