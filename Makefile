@@ -158,7 +158,7 @@ setup-if-needed:
 	@tools/setup.sh --check $(PACKAGES) || tools/setup.sh $(PACKAGES)
 
 # Run the kit's checks on every core when pytest-xdist is there.
-PYTEST_PAR = $(shell $(PYTHON) -c 'import xdist' 2>/dev/null && echo -n auto)
+PYTEST_PAR = $(shell $(PYTHON) -c 'import xdist' 2>/dev/null && printf -- '-n auto')
 
 test: setup-if-needed
 	$(MAKE) all ide-image
