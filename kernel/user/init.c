@@ -1,0 +1,86 @@
+// init: the first user program, process 1.
+//
+// It gives every later program a console: it makes /dev and the console
+// device node if the file system lacks them, opens the console as fd 0
+// and duplicates it to fds 1 and 2, which every child inherits. Then it
+// keeps a shell running forever, restarting it whenever it exits.
+//
+// init is also the parent of every orphan (the kernel re-parents children
+// of an exiting process to it), so its wait() loop reaps those too; it
+// only starts a new shell when the shell itself is the one that exited.
+
+#include "types.h"
+#include "stat.h"
+#include "fcntl.h"
+#include "user.h"
+
+// Major number of the console device; the kernel's file.h has the same.
+#define CONSOLE 1
+
+static char *shargv[] = { "sh", 0 };
+
+// Open the console read/write, creating its device node on first boot.
+static int
+openconsole(void)
+{
+  int fd;
+
+  mkdir("/dev");   // fails harmlessly when it already exists
+  fd = open("/dev/console", O_RDWR);
+  if(fd >= 0)
+    return fd;
+  if(mknod("/dev/console", CONSOLE, 0) < 0)
+    return -1;
+  return open("/dev/console", O_RDWR);
+}
+
+// Start a shell; returns its pid, or -1 if fork failed.
+static int
+startsh(void)
+{
+  int pid;
+
+  printf("init: starting sh\n");
+  pid = fork();
+  if(pid == 0){
+    exec("/sh", shargv);
+    exec("sh", shargv);
+    printf("init: exec sh failed\n");
+    exit(1);
+  }
+  return pid;
+}
+
+int
+main(void)
+{
+  int pid, wpid, status;
+
+  if(openconsole() != 0){
+    // Without fd 0 there is nowhere to report the problem; try anyway
+    // in case a console was inherited.
+    exit(1);
+  }
+  dup(0);   // stdout
+  dup(0);   // stderr
+
+  for(;;){
+    pid = startsh();
+    if(pid < 0){
+      printf("init: fork failed\n");
+      sleep(1000);
+      continue;
+    }
+    // Reap orphans until the shell itself exits.
+    for(;;){
+      wpid = wait(&status);
+      if(wpid == pid)
+        break;
+      if(wpid < 0){
+        // No children at all: the shell is gone without a trace.
+        printf("init: wait returned an error\n");
+        break;
+      }
+    }
+  }
+}
