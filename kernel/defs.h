@@ -42,6 +42,10 @@ void            panic(char*) __attribute__((noreturn));
 void            disk_init(void);
 void            disk_rw(struct buf*);
 
+// ether.c
+void            etherinit(void);
+void            ether_input(const uchar *frame, int len);
+
 // exec.c
 int             exec(char*, char**);
 
@@ -63,6 +67,7 @@ struct inode*   idup(struct inode*);
 void            iinit(int dev);
 void            ilock(struct inode*);
 void            iput(struct inode*);
+void            itrunc(struct inode*);
 void            iunlock(struct inode*);
 void            iunlockput(struct inode*);
 void            iupdate(struct inode*);
@@ -122,7 +127,10 @@ int             boot_module(int i, uint *start, uint *end);
 int             booted_by_multiboot(void);
 
 // pci.c
+struct pci_func;
 void            pci_init(void);
+uint            pci_conf_read(struct pci_func*, int off);
+void            pci_conf_write(struct pci_func*, int off, uint v);
 
 // picirq.c
 void            picinit(void);
@@ -210,6 +218,18 @@ void            irq_register(int irq, void (*handler)(void));
 void            uartinit(void);
 void            uartintr(void);
 void            uartputc(int);
+
+// virtio_net.c
+struct nicinfo {                        // what ifconfig shows
+  uchar mac[6];
+  int link;                             // 1: link up
+  int irq;                              // IRQ line, or -1 when polling
+  uint rx, tx;                          // frames received, sent
+  uint rxbad;                           // malformed frames dropped
+};
+int             virtio_net_attach(struct pci_func*);
+int             virtio_net_transmit(const void *frame, int len);
+int             virtio_net_info(struct nicinfo*);
 
 // vga.c
 void            vgainit(void);
