@@ -216,6 +216,7 @@ void            irq_register(int irq, void (*handler)(void));
 
 // uart.c
 void            uartinit(void);
+void            uart_irqinit(void);
 void            uartintr(void);
 void            uartputc(int);
 

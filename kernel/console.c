@@ -1,0 +1,402 @@
+// The console: formatted kernel output, panic, and the terminal that user
+// programs read and write as device CONSOLE.
+//
+// Output goes to every console device at once: the serial ports that
+// uart.c chose from the command line, and the VGA screen. Input comes from
+// the serial ports and the PS/2 keyboard, all through consoleintr(), which
+// runs the line discipline:
+//
+//   * characters are echoed and collected in a circular buffer;
+//   * backspace (^H or DEL) erases the last character, ^U the whole line;
+//   * ^D ends the input: a read returns what the line holds so far, and a
+//     read at the start of a line returns 0 (end of file);
+//   * ^P lists the processes (procdump), for debugging a hung system;
+//   * a serial terminal sends CR for the Enter key: it counts as a newline
+//     (and the LF of a CR LF pair is then dropped, so pasted text with DOS
+//     line ends does not produce empty lines).
+//
+// A read sleeps until a whole line (or ^D) is in the buffer, then returns
+// at most that line. Input is kept as long as the buffer has room; if a
+// line fills the buffer entirely it is handed to the reader as it is, so a
+// long paste cannot wedge the console.
+//
+// Locking. cons.lock serialises output (so lines from different CPUs do not
+// interleave) and protects the input buffer. consoleinit() runs before
+// there is a CPU table or any interrupt, when acquire() could not yet tell
+// which CPU holds the lock, so cprintf does without the lock until
+// console_irqinit() switches it on; until then only the boot CPU runs.
+//
+// Panic. panic() stops its CPU with interrupts off. It prints without the
+// lock (the lock's holder may be the reason for the panic) and sets
+// `panicked`, after which any other CPU that tries to print stops too, so
+// the panic message stays the last thing on the console.
+
+#include "types.h"
+#include "param.h"
+#include "traps.h"
+#include "spinlock.h"
+#include "sleeplock.h"
+#include "fs.h"
+#include "file.h"
+#include "memlayout.h"
+#include "mmu.h"
+#include "proc.h"
+#include "x86.h"
+#include "defs.h"
+
+#define BACKSPACE 0x100   // consputc: erase the previous character
+#define C(x)  ((x)-'@')   // control key: C('D') is ^D
+#define INPUT_BUF 512
+
+static struct {
+  struct spinlock lock;
+  int locking;            // cprintf takes the lock (off at boot and after panic)
+
+  char buf[INPUT_BUF];
+  uint r;                 // next byte a reader takes
+  uint w;                 // bytes before w are complete lines for readers
+  uint e;                 // end of the line being edited
+  int lastcr;             // the previous input byte was a CR
+} cons;
+
+// Nonzero once some CPU has panicked: 1 + that CPU's APIC ID.
+volatile int panicked;
+
+// The APIC ID of the running CPU, from CPUID. panic() must not depend on
+// the CPU table or the LAPIC mapping being in order.
+static int
+cpuapicid(void)
+{
+  uint a, b, c, d;
+
+  asm volatile("cpuid" : "=a" (a), "=b" (b), "=c" (c), "=d" (d) : "a" (1));
+  return b >> 24;
+}
+
+// Once a CPU has panicked, stop any other CPU that tries to print.
+static void
+freezeifpanicked(void)
+{
+  if(panicked && panicked != cpuapicid() + 1){
+    cli();
+    for(;;)
+      hlt();
+  }
+}
+
+static void
+consputc(int c)
+{
+  freezeifpanicked();
+  if(c == BACKSPACE){
+    uartputc('\b');
+    uartputc(' ');
+    uartputc('\b');
+    vgaputc('\b');
+  } else {
+    uartputc(c);
+    vgaputc(c);
+  }
+}
+
+// ---------------------------------------------------------------- cprintf
+
+// Print x in the given base, at least width digits wide, padded with
+// zeroes or spaces.
+static void
+printint(uint x, int base, int neg, int width, int zero)
+{
+  static char digits[] = "0123456789abcdef";
+  char tmp[16];
+  int i, n;
+
+  i = 0;
+  do {
+    tmp[i++] = digits[x % base];
+    x /= base;
+  } while(x != 0);
+
+  n = i + (neg != 0);
+  if(neg && zero)
+    consputc('-');
+  for(; n < width; n++)
+    consputc(zero ? '0' : ' ');
+  if(neg && !zero)
+    consputc('-');
+  while(--i >= 0)
+    consputc(tmp[i]);
+}
+
+// Print a formatted string. Understands %d %u %x %p %s %c %%, with an
+// optional width (and a leading 0 for zero padding) on the numbers.
+void
+cprintf(char *fmt, ...)
+{
+  uint *ap;       // the next argument: all of ours are one word wide
+  char *s;
+  int i, c, width, zero, locking, d;
+
+  locking = cons.locking;
+  if(locking)
+    acquire(&cons.lock);
+  if(fmt == 0)
+    panic("cprintf: null fmt");
+
+  ap = (uint*)(void*)&fmt + 1;
+  for(i = 0; (c = fmt[i] & 0xFF) != 0; i++){
+    if(c != '%'){
+      consputc(c);
+      continue;
+    }
+    c = fmt[++i] & 0xFF;
+    zero = (c == '0');
+    width = 0;
+    while(c >= '0' && c <= '9'){
+      width = width*10 + c - '0';
+      c = fmt[++i] & 0xFF;
+    }
+    switch(c){
+    case 'd':
+      d = *ap++;
+      if(d < 0)
+        printint(-(uint)d, 10, 1, width, zero);
+      else
+        printint(d, 10, 0, width, zero);
+      break;
+    case 'u':
+      printint(*ap++, 10, 0, width, zero);
+      break;
+    case 'x':
+      printint(*ap++, 16, 0, width, zero);
+      break;
+    case 'p':
+      consputc('0');
+      consputc('x');
+      printint(*ap++, 16, 0, 8, 1);
+      break;
+    case 's':
+      s = (char*)*ap++;
+      if(s == 0)
+        s = "(null)";
+      for(; *s; s++)
+        consputc(*s);
+      break;
+    case 'c':
+      consputc(*ap++ & 0xFF);
+      break;
+    case '%':
+      consputc('%');
+      break;
+    case 0:
+      // A lone % at the end of the string.
+      i--;
+      consputc('%');
+      break;
+    default:
+      // Unknown: show it as written, so the mistake is visible.
+      consputc('%');
+      consputc(c);
+      break;
+    }
+  }
+
+  if(locking)
+    release(&cons.lock);
+}
+
+// ---------------------------------------------------------------- panic
+
+void
+panic(char *s)
+{
+  uint pcs[10];
+  int i, me;
+
+  cli();
+  me = cpuapicid() + 1;
+  // If another CPU is already panicking, let its message stand.
+  if(panicked && panicked != me)
+    freezeifpanicked();
+  panicked = me;
+  cons.locking = 0;
+
+  cprintf("panic: %s (cpu apic %d)\n", s, me - 1);
+  getcallerpcs(&s, pcs);
+  cprintf("backtrace:");
+  for(i = 0; i < NELEM(pcs) && pcs[i]; i++)
+    cprintf(" %p", pcs[i]);
+  cprintf("\n");
+  for(;;)
+    hlt();
+}
+
+// ---------------------------------------------------------------- input
+
+// Store c at the end of the line being edited; returns 0 if it does not
+// fit. The reader's bytes (r..w) are never overwritten.
+static int
+storec(int c)
+{
+  if(cons.e - cons.r >= INPUT_BUF)
+    return 0;
+  cons.buf[cons.e++ % INPUT_BUF] = c;
+  return 1;
+}
+
+// Hand the edited line to readers.
+static void
+commitline(void)
+{
+  cons.w = cons.e;
+  wakeup(&cons.r);
+}
+
+// Called by the keyboard and serial interrupt handlers: getc returns the
+// next input byte, or -1 when there are no more.
+void
+consoleintr(int (*getc)(void))
+{
+  int c, dumpprocs;
+
+  dumpprocs = 0;
+  acquire(&cons.lock);
+  while((c = getc()) >= 0){
+    if(c == '\n' && cons.lastcr){
+      cons.lastcr = 0;
+      continue;
+    }
+    cons.lastcr = (c == '\r');
+    switch(c){
+    case 0:
+      break;
+    case C('P'):
+      // procdump prints, which takes cons.lock: do it once we let go.
+      dumpprocs = 1;
+      break;
+    case C('U'):
+      while(cons.e != cons.w && cons.buf[(cons.e-1) % INPUT_BUF] != '\n'){
+        cons.e--;
+        consputc(BACKSPACE);
+      }
+      break;
+    case C('H'):
+    case '\x7f':
+      if(cons.e != cons.w){
+        cons.e--;
+        consputc(BACKSPACE);
+      }
+      break;
+    default:
+      if(c == '\r')
+        c = '\n';
+      if(!storec(c))
+        break;
+      if(c != C('D'))
+        consputc(c);
+      // A line is complete at a newline or ^D, or when the buffer is
+      // full: a reader must then take what there is to make room.
+      if(c == '\n' || c == C('D') || cons.e - cons.r >= INPUT_BUF)
+        commitline();
+      break;
+    }
+  }
+  release(&cons.lock);
+
+  if(dumpprocs)
+    procdump();
+}
+
+// Read at most n bytes, up to the end of a line, into addr (a user
+// address if user_dst). Sleeps until a line is ready, unless the file was
+// opened O_NONBLOCK. Returns the number of bytes read, 0 at end of file,
+// -1 if nothing could be read (killed, bad address, nothing ready).
+static int
+consoleread(struct file *f, int user_dst, uint addr, int n)
+{
+  int got;
+  char c;
+
+  got = 0;
+  acquire(&cons.lock);
+  while(got < n){
+    while(cons.r == cons.w){
+      if((f && f->nonblock) || killed(myproc())){
+        release(&cons.lock);
+        return got > 0 ? got : -1;
+      }
+      sleep(&cons.r, &cons.lock);
+    }
+    c = cons.buf[cons.r % INPUT_BUF];
+    if(c == C('D')){
+      // End of file. If this read already has bytes, leave the ^D for
+      // the next read, which then returns 0.
+      if(got == 0)
+        cons.r++;
+      break;
+    }
+    if(either_copyout(user_dst, addr + got, &c, 1) < 0){
+      if(got == 0)
+        got = -1;
+      break;
+    }
+    cons.r++;
+    got++;
+    if(c == '\n')
+      break;
+  }
+  release(&cons.lock);
+  return got;
+}
+
+// Write n bytes from addr (a user address if user_src) to the console.
+// The bytes are copied in chunks outside the lock, since a copy from user
+// memory may be slow; each chunk is printed as a whole.
+static int
+consolewrite(struct file *f, int user_src, uint addr, int n)
+{
+  char chunk[128];
+  int done, m, i;
+
+  for(done = 0; done < n; done += m){
+    m = n - done;
+    if(m > sizeof(chunk))
+      m = sizeof(chunk);
+    if(either_copyin(chunk, user_src, addr + done, m) < 0)
+      return done > 0 ? done : -1;
+    if(cons.locking)
+      acquire(&cons.lock);
+    for(i = 0; i < m; i++)
+      consputc(chunk[i] & 0xFF);
+    if(cons.locking)
+      release(&cons.lock);
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------- set-up
+
+// Called very early, before interrupts or the CPU table exist, but after
+// multiboot_init has stored the command line that uart.c reads.
+void
+consoleinit(void)
+{
+  initlock(&cons.lock, "console");
+  uartinit();
+  vgainit();
+  devsw[CONSOLE].read = consoleread;
+  devsw[CONSOLE].write = consolewrite;
+}
+
+// Called once the IOAPIC and the IDT exist: start taking input, and start
+// serialising output now that acquire() can name the CPU holding the lock.
+void
+console_irqinit(void)
+{
+  // An absent i8042 controller floats its status port to all ones.
+  if(inb(0x64) != 0xFF){
+    irq_register(IRQ_KBD, kbdintr);
+    ioapicenable(IRQ_KBD, 0);
+  }
+  uart_irqinit();
+  cons.locking = 1;
+}
