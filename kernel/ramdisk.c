@@ -1,0 +1,88 @@
+// RAM disk: the file system image that GRUB loaded into memory.
+//
+// grub.cfg says `module /boot/fs.img`, so GRUB copies the image built by
+// mkfs into physical memory and names the range in the multiboot
+// information (multiboot.c remembers it: boot_module()). The kernel then
+// uses that memory as its disk. Block b is simply the BSIZE bytes at
+// offset b*BSIZE of the image, reached through the direct map (P2V), so a
+// transfer is a memmove: synchronous, no interrupts, no request queue.
+// Nothing is written back anywhere: changes last until the machine stops.
+//
+// This is the lab-1 exercise. Without it, ramdiskinit() reports that there
+// is no RAM disk and disk.c falls back to the IDE disk of the lab-1
+// starting point.
+
+#include "types.h"
+#include "param.h"
+#include "memlayout.h"
+#include "spinlock.h"
+#include "sleeplock.h"
+#include "defs.h"
+#include "fs.h"
+#include "buf.h"
+
+// LAB 1: BEGIN SOLUTION
+static uchar *image;     // kernel virtual address of block 0
+static uint nblocks;     // size of the image in blocks
+// LAB 1: STUB
+// LAB 1: END
+
+// Find the file-system module. Returns 0 if there is a usable RAM disk,
+// -1 if not (no module, or one the kernel cannot use).
+int
+ramdiskinit(void)
+{
+  // LAB 1: BEGIN SOLUTION
+  uint start, end;
+
+  if(boot_module(0, &start, &end) == 0)
+    return -1;
+  if(end <= start || end > PHYSLIMIT){
+    cprintf("ramdisk: module [%x, %x) is not below PHYSLIMIT, ignored\n",
+            start, end);
+    return -1;
+  }
+  if((end - start) % BSIZE != 0){
+    cprintf("ramdisk: module size %d is not a multiple of %d, ignored\n",
+            end - start, BSIZE);
+    return -1;
+  }
+  image = P2V(start);
+  nblocks = (end - start) / BSIZE;
+  cprintf("ramdisk: %d blocks at %x\n", nblocks, start);
+  return 0;
+  // LAB 1: STUB
+  // // LAB 1: find the file-system module GRUB loaded (boot_module), check
+  // // that it lies below PHYSLIMIT and holds a whole number of BSIZE
+  // // blocks, remember where it is (through P2V) and return 0.
+  // return -1;
+  // LAB 1: END
+}
+
+// Transfer b to or from the image, as buf.h's contract asks.
+void
+ramdiskrw(struct buf *b)
+{
+  // LAB 1: BEGIN SOLUTION
+  uchar *p;
+
+  if(!holdingsleep(&b->lock))
+    panic("ramdiskrw: buffer not locked");
+  if(b->blockno >= nblocks)
+    panic("ramdiskrw: block out of range");
+
+  p = image + b->blockno*BSIZE;
+  if(b->dirty){
+    memmove(p, b->data, BSIZE);
+    b->dirty = 0;
+  } else {
+    memmove(b->data, p, BSIZE);
+  }
+  b->valid = 1;
+  // LAB 1: STUB
+  // // LAB 1: copy block b->blockno between the image and b->data: write it
+  // // if b->dirty is set (then clear dirty), else read it; either way the
+  // // buffer then holds the block (valid).
+  // panic("ramdiskrw: not implemented");
+  // LAB 1: END
+}
