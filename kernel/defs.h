@@ -68,7 +68,6 @@ void            iinit(int dev);
 void            ilock(struct inode*);
 void            iput(struct inode*);
 void            itrunc(struct inode*);
-void            itrunc(struct inode*);
 void            iunlock(struct inode*);
 void            iunlockput(struct inode*);
 void            iupdate(struct inode*);
