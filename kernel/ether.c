@@ -1,0 +1,219 @@
+// Raw Ethernet for user programs: the device files of major ETHER.
+//
+//   minor 0 (/dev/ether0)      one write() sends one frame of 14..1514
+//                              bytes (no padding, no FCS); one read()
+//                              returns one received frame, waiting for it
+//                              unless the file was opened O_NONBLOCK. A
+//                              buffer shorter than the frame gets its first
+//                              bytes; the rest of that frame is dropped.
+//   minor 1 (/dev/ether0info)  a line of text: MAC address, link, IRQ line
+//                              (or "poll"), counters. ifconfig prints it.
+//
+// The NIC driver hands every good frame to ether_input(), from its
+// interrupt handler or poller. Frames wait in a fixed ring of NETHERQ
+// frames until a reader takes them; when the ring is full, new frames are
+// dropped and counted, so a program that stops reading costs memory only
+// once and never stalls the driver.
+
+#include "types.h"
+#include "param.h"
+#include "spinlock.h"
+#include "sleeplock.h"
+#include "fs.h"
+#include "file.h"
+#include "mmu.h"
+#include "proc.h"
+#include "defs.h"
+
+#define NETHERQ       64          // received frames waiting for readers
+#define ETH_FRAME_MIN 14
+#define ETH_FRAME_MAX 1514
+
+#define ETHER_MINOR_FRAMES 0
+#define ETHER_MINOR_INFO   1
+
+struct frame {
+  int len;
+  uchar data[ETH_FRAME_MAX];
+};
+
+static struct {
+  struct spinlock lock;
+  struct frame q[NETHERQ];
+  uint head;                  // frames taken by readers (wraps)
+  uint tail;                  // frames put by ether_input (wraps)
+  uint ndrop;                 // frames dropped because q was full
+} rxq;
+
+// Called by the NIC driver for every frame it receives.
+void
+ether_input(const uchar *data, int len)
+{
+  struct frame *fr;
+
+  if(len < ETH_FRAME_MIN || len > ETH_FRAME_MAX)
+    panic("ether_input: bad length");     // the driver checks this
+  acquire(&rxq.lock);
+  if(rxq.tail - rxq.head == NETHERQ){
+    rxq.ndrop++;
+    release(&rxq.lock);
+    return;
+  }
+  fr = &rxq.q[rxq.tail % NETHERQ];
+  memmove(fr->data, data, len);
+  fr->len = len;
+  rxq.tail++;
+  wakeup(&rxq);
+  release(&rxq.lock);
+}
+
+// Read one frame into addr; at most n bytes of it.
+static int
+ether_readframe(struct file *f, int user_dst, uint addr, int n)
+{
+  struct nicinfo ni;
+  struct frame *fr;
+  int m;
+
+  if(virtio_net_info(&ni) < 0)
+    return -1;                            // no NIC: nothing will ever come
+  acquire(&rxq.lock);
+  while(rxq.head == rxq.tail){
+    if(f->nonblock || killed(myproc())){
+      release(&rxq.lock);
+      return -1;
+    }
+    sleep(&rxq, &rxq.lock);
+  }
+  fr = &rxq.q[rxq.head % NETHERQ];
+  m = n < fr->len ? n : fr->len;
+  // A bad address leaves the frame queued: the error loses nothing.
+  if(either_copyout(user_dst, addr, fr->data, m) < 0){
+    release(&rxq.lock);
+    return -1;
+  }
+  rxq.head++;
+  release(&rxq.lock);
+  return m;
+}
+
+// Helpers that build the info line in a fixed buffer.
+static char*
+putstr(char *p, char *s)
+{
+  while(*s)
+    *p++ = *s++;
+  return p;
+}
+
+static char*
+putuint(char *p, uint v)
+{
+  char tmp[12];
+  int i = 0;
+
+  do {
+    tmp[i++] = '0' + v % 10;
+    v /= 10;
+  } while(v);
+  while(i > 0)
+    *p++ = tmp[--i];
+  return p;
+}
+
+static char*
+puthex2(char *p, uchar b)
+{
+  *p++ = "0123456789abcdef"[b >> 4];
+  *p++ = "0123456789abcdef"[b & 0xF];
+  return p;
+}
+
+// "mac 52:54:00:12:34:56 link up irq 11 rx 3 tx 2 rxbad 0 rxdrop 0\n"
+static int
+ether_infoline(char *buf)
+{
+  struct nicinfo ni;
+  char *p = buf;
+  int i;
+
+  if(virtio_net_info(&ni) < 0)
+    return putstr(p, "no nic\n") - buf;
+  p = putstr(p, "mac ");
+  for(i = 0; i < 6; i++){
+    p = puthex2(p, ni.mac[i]);
+    if(i < 5)
+      *p++ = ':';
+  }
+  p = putstr(p, ni.link ? " link up irq " : " link down irq ");
+  if(ni.irq < 0)
+    p = putstr(p, "poll");
+  else
+    p = putuint(p, ni.irq);
+  p = putuint(putstr(p, " rx "), ni.rx);
+  p = putuint(putstr(p, " tx "), ni.tx);
+  p = putuint(putstr(p, " rxbad "), ni.rxbad);
+  acquire(&rxq.lock);
+  p = putuint(putstr(p, " rxdrop "), rxq.ndrop);
+  release(&rxq.lock);
+  *p++ = '\n';
+  return p - buf;
+}
+
+// The info file reads like a one-line text file: from the file's
+// offset to the end of the line, then end of file (so cat works).
+static int
+ether_readinfo(struct file *f, int user_dst, uint addr, int n)
+{
+  char line[128];
+  int len;
+
+  len = ether_infoline(line);
+  if(f->off >= len)
+    return 0;
+  if(n > len - f->off)
+    n = len - f->off;
+  if(either_copyout(user_dst, addr, line + f->off, n) < 0)
+    return -1;
+  f->off += n;
+  return n;
+}
+
+static int
+etherread(struct file *f, int user_dst, uint addr, int n)
+{
+  switch(f->ip->minor){
+  case ETHER_MINOR_FRAMES:
+    return ether_readframe(f, user_dst, addr, n);
+  case ETHER_MINOR_INFO:
+    return ether_readinfo(f, user_dst, addr, n);
+  }
+  return -1;
+}
+
+// Send the n bytes at addr as one frame.
+static int
+etherwrite(struct file *f, int user_src, uint addr, int n)
+{
+  char *buf;
+  int r;
+
+  if(f->ip->minor != ETHER_MINOR_FRAMES || n < ETH_FRAME_MIN || n > ETH_FRAME_MAX)
+    return -1;
+  // A page keeps the frame off the small kernel stack.
+  if((buf = kalloc()) == 0)
+    return -1;
+  r = -1;
+  if(either_copyin(buf, user_src, addr, n) == 0)
+    r = virtio_net_transmit(buf, n);
+  kfree(buf);
+  return r;
+}
+
+void
+etherinit(void)
+{
+  initlock(&rxq.lock, "etherq");
+  devsw[ETHER].read = etherread;
+  devsw[ETHER].write = etherwrite;
+}
