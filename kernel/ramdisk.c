@@ -24,9 +24,9 @@
 // LAB 1: BEGIN SOLUTION
 static uchar *image;     // kernel virtual address of block 0
 static uint nblocks;     // size of the image in blocks
+
 // LAB 1: STUB
 // LAB 1: END
-
 // Find the file-system module. Returns 0 if there is a usable RAM disk,
 // -1 if not (no module, or one the kernel cannot use).
 int
