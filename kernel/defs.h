@@ -42,9 +42,11 @@ void            panic(char*) __attribute__((noreturn));
 void            disk_init(void);
 void            disk_rw(struct buf*);
 
+// LAB 2: BEGIN
 // ether.c
 void            etherinit(void);
 void            ether_input(const uchar *frame, int len);
+// LAB 2: END
 
 // exec.c
 int             exec(char*, char**);
@@ -127,10 +129,12 @@ int             boot_module(int i, uint *start, uint *end);
 int             booted_by_multiboot(void);
 
 // pci.c
-struct pci_func;
 void            pci_init(void);
+// LAB 2: BEGIN
+struct pci_func;
 uint            pci_conf_read(struct pci_func*, int off);
 void            pci_conf_write(struct pci_func*, int off, uint v);
+// LAB 2: END
 
 // picirq.c
 void            picinit(void);
@@ -220,6 +224,7 @@ void            uart_irqinit(void);
 void            uartintr(void);
 void            uartputc(int);
 
+// LAB 2: BEGIN
 // virtio_net.c
 struct nicinfo {                        // what ifconfig shows
   uchar mac[6];
@@ -231,6 +236,7 @@ struct nicinfo {                        // what ifconfig shows
 int             virtio_net_attach(struct pci_func*);
 int             virtio_net_transmit(const void *frame, int len);
 int             virtio_net_info(struct nicinfo*);
+// LAB 2: END
 
 // vga.c
 void            vgainit(void);
