@@ -27,11 +27,12 @@
 #include "types.h"
 #include "stat.h"
 #include "fcntl.h"
+#include "param.h"
 #include "user.h"
 
 #define MAXLINE   512   // longest input line, newline included
 #define MAXTOK    128   // tokens per line
-#define MAXARGS   31    // arguments per command (the kernel allows 32 with argv[0])
+#define MAXARGS   MAXARG   // words per command, the command name included (exec's limit)
 #define MAXCMDS   16    // commands per line
 #define MAXJOBS   16    // pipelines per line
 
