@@ -87,6 +87,7 @@ void            iderw(struct buf*);
 
 // ioapic.c
 void            ioapicenable(int irq, int cpu);
+int             ioapicenable_pci(int irq, int cpu);
 extern uchar    ioapicid;
 void            ioapicinit(void);
 
