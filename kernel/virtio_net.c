@@ -422,21 +422,20 @@ virtio_net_readmac(int features)
     vnet.mac[i] = t >> 8*(i-2);
 }
 
-// Route the interrupt, or start the poller when there is no line to use.
+// Route the interrupt, or start the poller when there is no line to use
+// (none routed by the firmware, no I/O APIC pin) or we are told to poll.
 static void
 virtio_net_irqinit(struct pci_func *f)
 {
-  int poll;
-
-  poll = cmdline_flag("virtio_net.poll") || f->irqpin == 0 ||
-         f->irqline == 0 || f->irqline == PCI_IRQ_NONE;
-  if(!poll){
-    vnet.irq = f->irqline;
-    irq_register(vnet.irq, virtio_net_intr);
-    ioapicenable(vnet.irq, 0);
-    return;
-  }
   vnet.irq = -1;
+  if(!cmdline_flag("virtio_net.poll") && f->irqpin != 0 &&
+     f->irqline != 0 && f->irqline != PCI_IRQ_NONE){
+    irq_register(f->irqline, virtio_net_intr);
+    if(ioapicenable_pci(f->irqline, 0) == 0){
+      vnet.irq = f->irqline;
+      return;
+    }
+  }
   // Ask the device not to interrupt at all; the line stays masked anyway.
   vnet.rx.avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
   vnet.tx.avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
