@@ -320,7 +320,7 @@ consoleread(struct file *f, int user_dst, uint addr, int n)
   acquire(&cons.lock);
   while(got < n){
     while(cons.r == cons.w){
-      if((f && f->nonblock) || killed(myproc())){
+      if((f && f->nonblock) || (myproc() && killed(myproc()))){
         release(&cons.lock);
         return got > 0 ? got : -1;
       }
