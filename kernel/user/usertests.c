@@ -76,7 +76,8 @@ spawn(int (*fn)(int), int arg)
   return pid;
 }
 
-// Wait for pid and return its exit status; fail if wait misbehaves.
+// Wait for pid, the only child, and return its exit status; fail if
+// wait misbehaves.
 static int
 waitfor(int pid)
 {
@@ -87,6 +88,25 @@ waitfor(int pid)
   if(w != pid)
     failv("wait returned the wrong pid:", w);
   return st;
+}
+
+// Wait for all n children in pids[] (in any order) and put each one's
+// exit status in status[] at the same index.
+static void
+waitall(int *pids, int *status, int n)
+{
+  int i, left, w, st;
+
+  for(left = n; left > 0; left--){
+    w = wait(&st);
+    for(i = 0; i < n; i++){
+      if(pids[i] == w)
+        break;
+    }
+    if(i == n)
+      failv("wait returned an unknown pid:", w);
+    status[i] = st;
+  }
 }
 
 // An address about 1 MiB above the heap: never mapped.
@@ -127,7 +147,25 @@ mkfile(const char *name, const char *data, int n)
   close(fd);
 }
 
-// Read all of name into buf; returns its length.
+// Create name holding n bytes c, written in pieces as big as buf2.
+static void
+fillfile(const char *name, char c, int n)
+{
+  int fd, k;
+
+  fd = open(name, O_CREATE|O_WRONLY|O_TRUNC);
+  if(fd < 0)
+    fail("cannot create a test file");
+  memset(buf2, c, sizeof(buf2));
+  for(; n > 0; n -= k){
+    k = n < sizeof(buf2) ? n : sizeof(buf2);
+    if(write(fd, buf2, k) != k)
+      fail("write to a new file failed");
+  }
+  close(fd);
+}
+
+// Read up to sizeof(buf) bytes of name into buf; returns the count.
 static int
 readfile(const char *name)
 {
@@ -575,8 +613,7 @@ truncate(void)
   struct stat st;
 
   unlink("ut_trunc");
-  memset(buf2, 't', 30000);
-  mkfile("ut_trunc", buf2, 30000);
+  fillfile("ut_trunc", 't', 30000);
 
   fd = open("ut_trunc", O_WRONLY|O_TRUNC);
   check(fd >= 0, "open with O_TRUNC failed");
@@ -599,8 +636,8 @@ truncate(void)
   check(readfile("ut_trunc") == 2, "O_CREATE truncated an existing file");
 
   // The freed blocks can be used again.
-  mkfile("ut_trunc", buf2, 30000);
-  check(readfile("ut_trunc") == 30000, "rewrite after truncate");
+  fillfile("ut_trunc", 'u', 30000);
+  check(stat("ut_trunc", &st) == 0 && st.size == 30000, "rewrite after truncate");
   check(unlink("ut_trunc") == 0, "unlink failed");
 }
 
@@ -819,7 +856,7 @@ static void
 concreate(void)
 {
   static char name[32];
-  int i, pids[NCONC];
+  int i, pids[NCONC], st[NCONC];
 
   for(i = 0; i < 3; i++){
     numname(name, "ut_conc/r", i);
@@ -829,16 +866,16 @@ concreate(void)
   check(mkdir("ut_conc") == 0, "mkdir failed");
   for(i = 0; i < NCONC; i++)
     pids[i] = spawn(child_ownfiles, i);
+  waitall(pids, st, NCONC);
   for(i = 0; i < NCONC; i++){
-    if(waitfor(pids[i]) != 0)
-      failv("a creating child failed, child", i);
+    if(st[i] != 0)
+      failv("a creating child failed with status", st[i]);
   }
   check(countdir("ut_conc") == 0, "files left behind");
 
   for(i = 0; i < NCONC; i++)
     pids[i] = spawn(child_racefiles, i);
-  for(i = 0; i < NCONC; i++)
-    waitfor(pids[i]);
+  waitall(pids, st, NCONC);
   for(i = 0; i < 3; i++){
     numname(name, "ut_conc/r", i);
     unlink(name);
