@@ -1,0 +1,93 @@
+// main(): the boot CPU sets up the machine; mpenter(): the others join.
+//
+// entry.S calls main() on the boot CPU with paging on (entrypgdir), the
+// boot GDT and a stack in the high half, interrupts off, and the two
+// values the boot loader left in %eax and %ebx. The order of the
+// initialisation below matters; each step says what it needs:
+//
+//   kvmalloc         kpgdir maps all RAM below PHYSLIMIT; needs no memory,
+//                    so it comes first and everything after may use P2V()
+//                    on any physical address, the loader's data included
+//   multiboot_init   copies command line, memory map and module list out
+//                    of the loader's memory before anything reuses it
+//   consoleinit      output, as soon as the command line (console=) is known
+//   acpiinit/mpinit  CPUs, LAPIC and IOAPIC addresses; before kinit, so the
+//                    firmware tables are read before RAM is handed out
+//   kinit            the page allocator (prints `mem: N KiB free`)
+//   lapicinit, seginit  this CPU's interrupt controller and GDT (seginit
+//                    uses mycpu(), which needs the CPU table and LAPIC)
+//   tvinit, picinit, ioapicinit, console_irqinit  interrupts (still off)
+//   pinit ... disk_init, pci_init  processes, buffer cache, files, disks,
+//                    devices
+//   timerinit        calibrates the LAPIC timer; before startothers, since
+//                    the other CPUs reuse its measurement
+//   startothers, userinit, mpmain  the other CPUs, the first process, and
+//                    this CPU's scheduler, which turns interrupts on
+//
+// Initialisation that must sleep (reading the file system's superblock,
+// recovering its log) cannot run here, outside any process; the first
+// process does it (forkret in proc.c).
+
+#include "types.h"
+#include "defs.h"
+#include "param.h"
+#include "memlayout.h"
+#include "mmu.h"
+#include "proc.h"
+#include "x86.h"
+
+static void mpmain(void) __attribute__((noreturn));
+
+void __attribute__((noreturn))
+main(uint magic, uint mbinfo_pa)
+{
+  kvmalloc();
+  multiboot_init(magic, mbinfo_pa);
+  consoleinit();
+  cprintf("\nbvlab kernel%s\n",
+          booted_by_multiboot() ? "" : " (no multiboot: boot sector)");
+  if(acpiinit() != 0)
+    mpinit();
+  kinit();
+  lapicinit();
+  seginit();
+  tvinit();
+  picinit();
+  ioapicinit();
+  console_irqinit();
+  pinit();
+  binit();
+  fileinit();
+  disk_init();
+  // LAB 2: BEGIN
+  pci_init();
+  // LAB 2: END
+  timerinit();
+  cprintf("cpus: %d\n", ncpu);
+  startothers();
+  userinit();
+  mpmain();
+}
+
+// Application processors start in entryother.S, which turns on protected
+// mode and paging (with kpgdir) and calls here on a stack of their own.
+void
+mpenter(void)
+{
+  switchkvm();
+  seginit();
+  lapicinit();
+  timerinit();
+  mpmain();
+}
+
+// The last steps on every CPU: take interrupts through the shared IDT,
+// tell startothers() we are up, and run processes.
+static void
+mpmain(void)
+{
+  idtinit();
+  cprintf("cpu%d: starting scheduler\n", cpuid());
+  xchg(&mycpu()->started, 1);
+  scheduler();
+}
