@@ -487,6 +487,9 @@ virtio_net_attach(struct pci_func *f)
     if(virtq_add_rx_buffer(i) < 0)
       return virtio_net_fail("cannot post RX buffers");
   }
+  // The device files go live with the NIC: without one, reading them
+  // fails at once (file.c finds no devsw entry) instead of waiting forever.
+  etherinit();
   virtio_net_irqinit(f);
   vio_outb(VIRTIO_PCI_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
            VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_DRIVER_OK);
