@@ -1,0 +1,154 @@
+"""The grader's command line (what `make grade` runs).
+
+    python3 -m grader [--lab N] [--json FILE] [--junitxml FILE] [-k EXPR]
+                      [--extra DIR] [-j JOBS] [pytest options...]
+
+Grades one lab: N, or the highest lab whose labs/N-* directory is in this
+tree (in a student's branch labK that is K). Builds the tree once, runs the
+lab's tests (plus hidden ones from --extra or $GRADER_EXTRA) on all cores
+when pytest-xdist is installed, and ends its output with `Score: X/Y`.
+Exit status 0 only for a full score.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+import tomllib
+
+import pytest
+
+from . import context, plugin
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _have_xdist():
+    try:
+        import xdist  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+def _extra_paths(extra, lab):
+    """Hidden tests for lab: extra/N-*/ or extra/labN/ if such a folder
+    exists, otherwise the whole of extra."""
+    if not extra:
+        return []
+    if not os.path.isdir(extra):
+        sys.exit(f"grader: GRADER_EXTRA={extra} is not a directory")
+    subs = [os.path.join(extra, d) for d in sorted(os.listdir(extra))
+            if context.lab_of_path(d) is not None
+            and os.path.isdir(os.path.join(extra, d))]
+    if subs:
+        return [d for d in subs if context.lab_of_path(d) == lab]
+    return [extra]
+
+
+def _lab_points(labdir):
+    try:
+        with open(os.path.join(labdir, "lab.toml"), "rb") as f:
+            return tomllib.load(f).get("points", 0)
+    except (OSError, tomllib.TOMLDecodeError):
+        return 0
+
+
+def gradescope(results, elapsed, lab):
+    """Gradescope's results.json (autograder specification)."""
+    hidden_vis = os.environ.get("GRADER_HIDDEN_VISIBILITY", "after_published")
+    tests = []
+    for i, r in enumerate(results, 1):
+        tests.append({
+            "name": f"Lab {r['lab']}: {r['name']}",
+            "number": f"{r['lab']}.{i}",
+            "score": r["points"] if r["passed"] else 0,
+            "max_score": r["points"],
+            "status": "passed" if r["passed"] else "failed",
+            "output": r["output"].strip() or
+            ("passed" if r["passed"] else "failed"),
+            "visibility": hidden_vis if r["hidden"] else "visible",
+            "tags": [f"lab{r['lab']}"] +
+            (["passes_on_stub"] if r["passes_on_stub"] else []),
+        })
+    score = sum(t["score"] for t in tests)
+    total = sum(t["max_score"] for t in tests)
+    return {
+        "score": score,
+        "execution_time": round(elapsed, 3),
+        "output": f"Lab {lab}: {score}/{total} points",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m grader",
+                                 description="grade a bvlab lab")
+    ap.add_argument("--lab", type=int, help="lab number (default: the highest present)")
+    ap.add_argument("--json", metavar="FILE", help="write Gradescope results.json")
+    ap.add_argument("--junitxml", metavar="FILE", help="write JUnit XML")
+    ap.add_argument("-k", dest="k", metavar="EXPR", help="only tests matching EXPR")
+    ap.add_argument("--extra", metavar="DIR", default=os.environ.get("GRADER_EXTRA"),
+                    help="hidden tests (default $GRADER_EXTRA)")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                    help="parallel tests (needs pytest-xdist; 1 = serial)")
+    args, rest = ap.parse_known_args(argv)
+
+    root = context.tree_root()
+    labs = context.lab_dirs(root)
+    if not labs:
+        sys.exit(f"grader: no labs/N-* directory in {root}")
+    lab = args.lab if args.lab is not None else max(labs)
+    if lab not in labs:
+        sys.exit(f"grader: no lab {lab} in this tree (labs: "
+                 f"{', '.join(map(str, sorted(labs)))})")
+    os.environ["BVLAB_LAB"] = str(lab)
+    if args.extra:
+        os.environ["GRADER_EXTRA"] = os.path.abspath(args.extra)
+    paths = [labs[lab]] + _extra_paths(args.extra, lab)
+
+    # Workers find `grader` and the labs' helpers through PYTHONPATH.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    os.chdir(root)
+    run_dir = context.prepare(root, log=lambda s: print(s, flush=True))
+
+    pargs = paths + ["-p", "grader.plugin", "-p", "no:cacheprovider",
+                     "-c", os.path.join(HERE, "pytest.ini"), "--rootdir", root,
+                     "--import-mode=importlib", "-q", "-rN"]
+    if args.k:
+        pargs += ["-k", args.k]
+    if args.junitxml:
+        pargs += ["--junitxml", os.path.abspath(args.junitxml)]
+    if args.jobs > 1 and _have_xdist():
+        pargs += ["-n", str(args.jobs)]
+    pargs += rest
+
+    t0 = time.monotonic()
+    rc = pytest.main(pargs)
+    elapsed = time.monotonic() - t0
+
+    results = plugin.ordered_results()
+    score = sum(r["points"] for r in results if r["passed"])
+    total = sum(r["points"] for r in results)
+    if not results and not args.k:
+        total = _lab_points(labs[lab])
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(gradescope(results, elapsed, lab), f, indent=2)
+            f.write("\n")
+        print(f"grader: wrote {args.json}")
+    print(f"grader: logs in {os.path.relpath(run_dir, root)}/")
+    if rc not in (0, 1):
+        print(f"grader: pytest ended abnormally (exit status {rc})")
+    print(f"Score: {score}/{total}", flush=True)
+    return 0 if total > 0 and score == total and rc == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""One grader run: its identity, its directory, and the build it tests.
+
+A run builds the tree once (`make all ide-image`) while holding an flock on
+build/.grade.lock, then copies the images it will boot into its own run
+directory, build/grade/<run-id>/image/. Two graders started at the same
+moment in one tree thus build one after the other, and neither can see the
+other rebuild an image under its feet. Test directories live beside it:
+build/grade/<run-id>/<test>/ with serial.log, pcaps and repro.sh.
+
+The controller (the process that starts pytest) prepares the run and
+passes it to pytest-xdist's workers through the environment:
+BVLAB_RUN_DIR, BVLAB_TREE, and BVLAB_BUILD_ERROR when the tree does not
+build (every test then fails with the compiler's complaint).
+"""
+
+import fcntl
+import os
+import re
+import shutil
+import subprocess
+import time
+
+IMAGES = ("bvlab.iso", "kernel.elf", "fs.img", "bvlab-ide.img")
+LAB_DIR = re.compile(r"^(\d+)-")
+
+
+def tree_root(start=None):
+    """The tree under test: the nearest directory upward with labs/ and a
+    Makefile (the current directory by default)."""
+    d = os.path.abspath(start or os.getcwd())
+    while True:
+        if os.path.isdir(os.path.join(d, "labs")) and \
+           os.path.exists(os.path.join(d, "Makefile")):
+            return d
+        up = os.path.dirname(d)
+        if up == d:
+            return os.path.abspath(start or os.getcwd())
+        d = up
+
+
+def lab_dirs(root):
+    """{lab number: absolute directory} for labs/N-* in root."""
+    out = {}
+    labs = os.path.join(root, "labs")
+    if os.path.isdir(labs):
+        for name in os.listdir(labs):
+            m = LAB_DIR.match(name)
+            if m and os.path.isdir(os.path.join(labs, name)):
+                out[int(m.group(1))] = os.path.join(labs, name)
+    return out
+
+
+def lab_of_path(path):
+    """The lab number of a test file under labs/N-*/ (or an extra dir
+    laid out the same way), or None."""
+    for part in reversed(os.path.normpath(path).split(os.sep)):
+        m = LAB_DIR.match(part)
+        if m:
+            return int(m.group(1))
+        m = re.fullmatch(r"lab(\d+)", part)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def new_run_id():
+    return time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+
+
+def _clean_env():
+    # A grader started from make must not inherit make's jobserver or
+    # command-line variables into its own make.
+    env = dict(os.environ)
+    for k in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+        env.pop(k, None)
+    return env
+
+
+def build(root, run_dir, log=print):
+    """Build the tree under the lock and snapshot its images into
+    run_dir/image. Returns None, or the build's error text."""
+    bdir = os.path.join(root, "build")
+    os.makedirs(bdir, exist_ok=True)
+    image = os.path.join(run_dir, "image")
+    os.makedirs(image, exist_ok=True)
+    with open(os.path.join(bdir, ".grade.lock"), "w") as lock:
+        t0 = time.monotonic()
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        waited = time.monotonic() - t0
+        if waited > 1:
+            log(f"grader: waited {waited:.0f} s for another grader's build")
+        r = subprocess.run(["make", "-s", "all", "ide-image"], cwd=root,
+                           env=_clean_env(), stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        with open(os.path.join(run_dir, "build.log"), "w") as f:
+            f.write(r.stdout)
+        if r.returncode != 0:
+            tail = "\n".join(r.stdout.rstrip().split("\n")[-25:])
+            return f"`make all ide-image` failed (exit {r.returncode}):\n{tail}"
+        for name in IMAGES:
+            src = os.path.join(bdir, name)
+            if os.path.exists(src):
+                shutil.copy(src, os.path.join(image, name))
+        shutil.copy(os.path.join(root, "tools", "grub.cfg.in"),
+                    os.path.join(image, "grub.cfg.in"))
+    return None
+
+
+def prepare(root=None, log=print):
+    """Set up a run in this process's environment (controller only) and
+    return its directory. Idempotent: a second call reuses the run."""
+    if os.environ.get("BVLAB_RUN_DIR"):
+        return os.environ["BVLAB_RUN_DIR"]
+    root = tree_root(root)
+    run_dir = os.path.join(root, "build", "grade", new_run_id())
+    os.makedirs(run_dir, exist_ok=True)
+    log(f"grader: building {root} (log in {os.path.relpath(run_dir, root)}/build.log)")
+    err = build(root, run_dir, log)
+    os.environ["BVLAB_RUN_DIR"] = run_dir
+    os.environ["BVLAB_TREE"] = root
+    if err:
+        os.environ["BVLAB_BUILD_ERROR"] = err
+        log("grader: the tree does not build; every test fails")
+    return run_dir
+
+
+def current():
+    """(tree root, run dir, image dir, build error or None) of this run."""
+    run_dir = os.environ.get("BVLAB_RUN_DIR")
+    if not run_dir:
+        raise RuntimeError("grader: no run prepared (BVLAB_RUN_DIR unset); "
+                           "run through `make grade` or `pytest -p grader.plugin`")
+    return (os.environ.get("BVLAB_TREE", tree_root()), run_dir,
+            os.path.join(run_dir, "image"),
+            os.environ.get("BVLAB_BUILD_ERROR") or None)

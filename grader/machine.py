@@ -1,0 +1,231 @@
+"""A test machine: one QEMU run whose serial console is driven expect-style.
+
+Everything the console prints goes to the test directory's serial log as it
+arrives. Every wait watches for the signs that nothing good can follow, and
+fails at once instead of sitting out its timeout:
+
+  panic: ...      the kernel's panic message
+  error: ...      GRUB's (only while booting: "no multiboot header found")
+  end of file     QEMU exited; with -no-reboot a triple fault does that
+  timeout         generous, scaled by GRADER_TIMEOUT_SCALE
+
+Failures raise GradeFailure with what was expected and what was seen; the
+plugin adds the serial log's tail, the paths and the repro command.
+"""
+
+import os
+import re
+import time
+
+import pexpect
+
+from . import platform as plat
+
+PROMPT = r"(?:^|\n)\$ "       # the shell's prompt, at the start of a line
+PANIC = r"panic: "
+GRUB_ERROR = r"error: "
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]")
+BIND_TROUBLE = ("Address already in use", "Could not set up host forwarding",
+                "Failed to bind socket")
+
+
+def scale():
+    try:
+        return float(os.environ.get("GRADER_TIMEOUT_SCALE", "1"))
+    except ValueError:
+        return 1.0
+
+
+class GradeFailure(AssertionError):
+    """A judged failure: what the test wanted and what the host saw."""
+
+    def __init__(self, what, expected=None, seen=None):
+        super().__init__(what)
+        self.what, self.expected, self.seen = what, expected, seen
+
+
+def check(cond, what, expected=None, seen=None):
+    """Fail the test with an explanation unless cond holds."""
+    if not cond:
+        raise GradeFailure(what, expected, seen)
+
+
+class _Log:
+    """pexpect's logfile: the serial log on disk, with \\r dropped."""
+
+    def __init__(self, path):
+        self.f = open(path, "w", encoding="utf-8", errors="replace")
+
+    def write(self, s):
+        self.f.write(s.replace("\r", ""))
+        self.f.flush()
+
+    def flush(self):
+        self.f.flush()
+
+    def close(self):
+        self.f.close()
+
+
+class Machine:
+    def __init__(self, spec, tdir, image, name="serial", nodeid="", tree=""):
+        self.spec, self.tdir, self.image = spec, tdir, image
+        self.serial_log = os.path.join(tdir, f"{name}.log")
+        self.repro = os.path.join(tdir, "repro.sh" if name == "serial"
+                                  else f"repro-{name}.sh")
+        self.nodeid, self.tree = nodeid, tree or plat.TOP
+        self.booted = False
+        self.child = None
+        self.launch = None
+        self._log = None
+        self._start()
+
+    # ---------------------------------------------------------- lifecycle
+
+    def _start(self):
+        for attempt in range(3):
+            self.launch = plat.launch(self.spec, self.tdir, self.image)
+            with open(self.repro, "w") as f:
+                f.write(plat.repro_script(self.launch, self.nodeid, self.tree))
+            os.chmod(self.repro, 0o755)
+            if self._log:
+                self._log.close()
+            self._log = _Log(self.serial_log)
+            self.started = time.monotonic()
+            argv = self.launch.argv
+            self.child = pexpect.spawn(argv[0], argv[1:], encoding="utf-8",
+                                       codec_errors="replace", timeout=None,
+                                       logfile=None, echo=False)
+            self.child.logfile_read = self._log
+            if not self.launch.peers and not self.launch.hostports:
+                return
+            # Lost a race for a port? QEMU says so within a second or two.
+            try:
+                self.child.expect(list(BIND_TROUBLE), timeout=1.5)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                if self.child.isalive():
+                    return
+                return
+            self._stop()
+
+    def _stop(self):
+        if self.child is not None:
+            try:
+                self.child.close(force=True)
+            except Exception:
+                pass
+        if self.launch:
+            for p in self.launch.peers.values():
+                p.close()
+
+    def close(self):
+        self._stop()
+        if self._log:
+            self._log.close()
+            self._log = None
+
+    # ---------------------------------------------------------- network
+
+    @property
+    def peer(self):
+        """The Peer of the first (or only) dgram NIC."""
+        peers = list(self.launch.peers.values())
+        return peers[0] if peers else None
+
+    def peer_of(self, netdev_id):
+        return self.launch.peers[netdev_id]
+
+    def hostport(self, guest_port, proto="tcp"):
+        """The host port forwarded to guest_port (a Net hostfwd rule)."""
+        return self.launch.hostports[(proto, guest_port)]
+
+    @property
+    def pcaps(self):
+        return self.launch.pcaps if self.launch else []
+
+    # ---------------------------------------------------------- console
+
+    def log_text(self):
+        with open(self.serial_log, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def tail(self, n=20):
+        """The last n lines of the serial log, terminal escapes removed."""
+        text = ANSI.sub("", self.log_text()).rstrip("\n")
+        return "\n".join(text.split("\n")[-n:])
+
+    def expect(self, pattern, timeout=60, what=None, booting=None):
+        """Wait for regex pattern; return the match. Fails at once on a
+        panic, a GRUB error (while booting), QEMU exiting, or the timeout."""
+        if booting is None:
+            booting = not self.booted
+        pats = [pattern, PANIC, pexpect.EOF, pexpect.TIMEOUT]
+        if booting:
+            pats.append(GRUB_ERROR)
+        limit = timeout * scale()
+        i = self.child.expect(pats, timeout=limit)
+        if i == 0:
+            return self.child.match
+        expected = what or f"output matching {pattern!r}"
+        if i == 1:
+            raise GradeFailure("the kernel panicked", expected,
+                               "panic: " + self._rest_of_line())
+        if i == 2:
+            status = self._exit_status()
+            raise GradeFailure("QEMU exited (with -no-reboot a triple fault "
+                               "or reset ends it)", expected,
+                               f"QEMU exit status {status}")
+        if i == 3:
+            raise GradeFailure(f"timed out after {limit:.0f} s", expected,
+                               "no such output")
+        raise GradeFailure("GRUB could not boot the kernel", expected,
+                           "error: " + self._rest_of_line())
+
+    def _rest_of_line(self):
+        """The rest of the current console line, if it comes quickly."""
+        try:
+            self.child.expect(r"\n", timeout=2)
+            return ANSI.sub("", self.child.before).strip()
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            return ANSI.sub("", self.child.before or "").strip()
+
+    def _exit_status(self):
+        try:
+            self.child.close()
+        except Exception:
+            pass
+        return self.child.exitstatus if self.child.exitstatus is not None \
+            else f"signal {self.child.signalstatus}"
+
+    def wait_boot(self, timeout=120):
+        """Wait for the first shell prompt; returns the boot output."""
+        self.expect(PROMPT, timeout, what="the shell's first prompt '$ '",
+                    booting=True)
+        self.booted = True
+        self.boot_time = time.monotonic() - self.started
+        return self.child.before.replace("\r", "")
+
+    def send(self, text):
+        self.child.send(text)
+
+    def sendline(self, line):
+        self.child.send(line + "\n")
+
+    def run(self, cmd, timeout=60, until=None):
+        """Type cmd at the shell and return its output: the text between
+        the echoed command line and the next prompt, \\r removed. With
+        until (a string the command will print on a line of its own),
+        first wait for that line, so a '$ ' inside the output cannot end
+        the wait early."""
+        self.sendline(cmd)
+        self.expect(re.escape(cmd) + r"\r*\n", timeout,
+                    what=f"the echo of the command {cmd!r}")
+        out = ""
+        if until is not None:
+            self.expect(r"(?:^|\n)" + re.escape(until) + r"\r*\n", timeout,
+                        what=f"{until!r} on a line of its own after {cmd!r}")
+            out = self.child.before + self.child.after
+        self.expect(PROMPT, timeout,
+                    what=f"the prompt '$ ' after {cmd!r}")
+        out += self.child.before + self.child.after.rstrip("$ ")
+        return out.replace("\r", "")

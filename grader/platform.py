@@ -1,0 +1,213 @@
+"""How a test machine is started: the one place that builds a command line.
+
+A test describes the machine it wants with a BootSpec (memory, CPUs,
+machine type, kernel command line, boot path, NICs). launch() turns that
+into a Launch: the argv to spawn plus the files to prepare first. Which
+function does the turning is chosen by the environment variable
+BVLAB_PLATFORM (default "qemu"): any other name N loads the module
+grader/platform_N.py, which must define
+
+    def launch(spec: BootSpec, tdir: str, image: Image) -> Launch
+
+so a new platform (e.g. BitVisor as the host of our kernel) is one new
+file and no test changes. Such a module may reuse qemu_launch(), nic_args()
+and make_iso() from here.
+
+Boot paths:
+  "iso"     the tree's GRUB ISO (-cdrom), the way students run it. A test
+            that needs another kernel command line gets its own ISO,
+            built with grub-mkrescue into its test directory, so the boot
+            path stays GRUB's.
+  "kernel"  QEMU's own multiboot loader (-kernel kernel.elf -append ...
+            -initrd fs.img): faster, but skips GRUB.
+  "ide"     the lab-1 starting point: our boot sector on IDE disk 0,
+            the file system on IDE disk 1.
+Disks are opened with snapshot=on, so a run never changes the built image
+and concurrent runs can share it.
+"""
+
+import dataclasses
+import importlib
+import os
+import shlex
+import shutil
+import subprocess
+
+from . import net as netmod
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@dataclasses.dataclass
+class Net:
+    """One NIC and its host side.
+
+    kind "dgram": -netdev dgram to a Python Peer on 127.0.0.1 (one UDP
+    datagram per Ethernet frame); "user": QEMU's slirp with hostfwd and
+    guestfwd rules. The NIC model and its options are free-form so a lab
+    can ask for e.g. virtio-net-pci with disable-modern=on.
+    """
+    kind: str = "dgram"
+    model: str = "virtio-net-pci"
+    opts: str = ""                      # extra -device options, "a=b,c=d"
+    mac: str = "52:54:00:12:34:56"
+    id: str = "n0"
+    pcap: bool = True                   # -object filter-dump into the test dir
+    hostfwd: tuple = ()                 # (("tcp", guest_port), ...)
+    guestfwd: tuple = ()                # (("tcp", "10.0.2.100", 7000, host_port), ...)
+    user_opts: str = ""                 # extra -netdev user options
+
+
+@dataclasses.dataclass
+class BootSpec:
+    mem: int = 128                      # MiB (-m)
+    smp: int = 2
+    machine: str = None                 # e.g. "q35"; None = QEMU's pc
+    cmdline: str = None                 # kernel command line; None = the ISO's
+    boot: str = "iso"                   # "iso", "kernel" or "ide"
+    nets: tuple = ()                    # Net(...) per NIC
+    qemu: str = "qemu-system-i386"
+    extra: tuple = ()                   # more QEMU arguments, verbatim
+
+
+@dataclasses.dataclass
+class Image:
+    """The built files of the tree under test (a per-run snapshot)."""
+    dir: str
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+
+@dataclasses.dataclass
+class Launch:
+    argv: list
+    prepare: list = dataclasses.field(default_factory=list)  # shell lines for repro.sh
+    peers: dict = dataclasses.field(default_factory=dict)    # netdev id -> Peer
+    hostports: dict = dataclasses.field(default_factory=dict)  # (proto, guest port) -> host port
+    pcaps: list = dataclasses.field(default_factory=list)
+    note: str = ""                      # shown in repro.sh (what it cannot recreate)
+
+
+def platform_name():
+    return os.environ.get("BVLAB_PLATFORM", "qemu")
+
+
+def launch(spec, tdir, image):
+    """Build the Launch for spec on the selected platform."""
+    name = platform_name()
+    if name == "qemu":
+        return qemu_launch(spec, tdir, image)
+    try:
+        mod = importlib.import_module(f"grader.platform_{name}")
+    except ModuleNotFoundError:
+        raise RuntimeError(f"BVLAB_PLATFORM={name}: no grader/platform_{name}.py")
+    return mod.launch(spec, tdir, image)
+
+
+def make_iso(tdir, image, cmdline):
+    """A GRUB ISO like the tree's, with another kernel command line."""
+    root = os.path.join(tdir, "iso")
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(os.path.join(root, "boot", "grub"))
+    shutil.copy(image.path("kernel.elf"), os.path.join(root, "boot"))
+    shutil.copy(image.path("fs.img"), os.path.join(root, "boot"))
+    with open(image.path("grub.cfg.in")) as f:
+        cfg = f.read().replace("@KCMDLINE@", cmdline)
+    with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write(cfg)
+    iso = os.path.join(tdir, "bvlab.iso")
+    r = subprocess.run(["grub-mkrescue", "-d", "/usr/lib/grub/i386-pc",
+                        "-o", iso, root], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"grub-mkrescue failed:\n{r.stderr[-2000:]}")
+    return iso
+
+
+def nic_args(nets, tdir, launch_):
+    """-netdev/-device/-object arguments for nets; fills in launch_'s
+    peers, host ports and pcaps."""
+    args = []
+    for n in nets:
+        if n.kind == "dgram":
+            peer = netmod.Peer()
+            qport = netmod.free_port("udp")
+            peer.connect_to(("127.0.0.1", qport))
+            launch_.peers[n.id] = peer
+            args += ["-netdev",
+                     f"dgram,id={n.id},local.type=inet,local.host=127.0.0.1,"
+                     f"local.port={qport},remote.type=inet,"
+                     f"remote.host=127.0.0.1,remote.port={peer.port}"]
+            launch_.note += (f"# netdev {n.id}: the test's Python peer listened on "
+                             f"127.0.0.1:{peer.port}; it is not recreated here.\n")
+        elif n.kind == "user":
+            opts = [f"user,id={n.id}"]
+            for proto, gport in n.hostfwd:
+                hport = netmod.free_port(proto)
+                launch_.hostports[(proto, gport)] = hport
+                opts.append(f"hostfwd={proto}:127.0.0.1:{hport}-:{gport}")
+            for proto, gaddr, gport, hport in n.guestfwd:
+                opts.append(f"guestfwd={proto}:{gaddr}:{gport}-"
+                            f"{proto}:127.0.0.1:{hport}")
+            if n.user_opts:
+                opts.append(n.user_opts)
+            args += ["-netdev", ",".join(opts)]
+        else:
+            raise ValueError(f"Net kind {n.kind!r}: use 'dgram' or 'user'")
+        dev = f"{n.model},netdev={n.id},mac={n.mac}"
+        if n.opts:
+            dev += "," + n.opts
+        args += ["-device", dev]
+        if n.pcap:
+            pcap = os.path.join(tdir, f"{n.id}.pcap")
+            launch_.pcaps.append(pcap)
+            args += ["-object", f"filter-dump,id=dump-{n.id},netdev={n.id},"
+                     f"file={pcap}"]
+    return args
+
+
+def qemu_launch(spec, tdir, image):
+    """QEMU (TCG) running our kernel directly: the default platform."""
+    lf = Launch(argv=[])
+    argv = [spec.qemu, "-m", str(spec.mem), "-smp", str(spec.smp),
+            "-display", "none", "-serial", "stdio", "-monitor", "none",
+            "-no-reboot"]
+    if spec.machine:
+        argv += ["-machine", spec.machine]
+    if spec.boot == "iso":
+        iso = image.path("bvlab.iso")
+        if spec.cmdline is not None:
+            iso = make_iso(tdir, image, spec.cmdline)
+        argv += ["-cdrom", iso]
+    elif spec.boot == "kernel":
+        argv += ["-kernel", image.path("kernel.elf"),
+                 "-append", spec.cmdline or "",
+                 "-initrd", image.path("fs.img") + " fs.img"]
+    elif spec.boot == "ide":
+        if spec.cmdline:
+            raise ValueError("boot='ide' has no kernel command line")
+        argv += ["-drive", f"file={image.path('bvlab-ide.img')},index=0,"
+                 "media=disk,format=raw,snapshot=on",
+                 "-drive", f"file={image.path('fs.img')},index=1,"
+                 "media=disk,format=raw,snapshot=on"]
+    else:
+        raise ValueError(f"boot={spec.boot!r}: use 'iso', 'kernel' or 'ide'")
+    if spec.nets:
+        argv += nic_args(spec.nets, tdir, lf)
+    else:
+        argv += ["-nic", "none"]
+    argv += list(spec.extra)
+    lf.argv = argv
+    return lf
+
+
+def repro_script(lf, nodeid, tree):
+    """The text of repro.sh: the exact command, runnable by hand."""
+    lines = ["#!/bin/sh",
+             f"# Reproduce {nodeid}: the same QEMU command line, with the",
+             "# serial console on this terminal (quit QEMU: Ctrl-C).",
+             lf.note.rstrip("\n"),
+             f"cd {shlex.quote(tree)} || exit 1"]
+    lines += lf.prepare
+    lines.append("exec " + " ".join(shlex.quote(a) for a in lf.argv))
+    return "\n".join(x for x in lines if x) + "\n"

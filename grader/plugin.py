@@ -1,0 +1,255 @@
+"""The pytest plugin: markers, machine fixtures, failure reports, scores.
+
+Loaded with `-p grader.plugin` (the runner in __main__.py does that). It
+
+  * prepares the run on the controller (build under a lock, snapshot
+    images; see context.py) before pytest-xdist starts its workers;
+  * reads each test's points, title, hidden and passes_on_stub marks into
+    the test's user_properties, which travel with every report, so the
+    controller can score tests run by any worker;
+  * gives tests the `boot` factory and the `machine` fixture;
+  * rewrites every failure into one screen: what was expected, what was
+    seen, the tail of the serial log, the log and pcap paths, and the one
+    command that reproduces the run;
+  * collects results for the score line and results.json.
+"""
+
+import os
+import re
+import secrets
+import time
+
+import pytest
+
+from . import context
+from . import platform as plat
+from .machine import GradeFailure, Machine
+
+# nodeid -> result dict; filled on the controller, read by the runner.
+RESULTS = {}
+SESSION = {"start": None, "end": None}
+
+
+def nonce(nbytes=8):
+    """A fresh random hex string for a test to send and look for."""
+    return secrets.token_hex(nbytes)
+
+
+# ---------------------------------------------------------------- setup
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "points(n, title=None): the test's "
+                            "worth and its name in the grade report")
+    config.addinivalue_line("markers", "passes_on_stub: the test passes "
+                            "on the lab's stub tree too (< 10% of points)")
+    config.addinivalue_line("markers", "hidden: report as hidden in "
+                            "results.json (automatic for GRADER_EXTRA tests)")
+    if not hasattr(config, "workerinput"):
+        context.prepare(log=lambda s: print(s, flush=True))
+
+
+def _is_hidden(item):
+    if item.get_closest_marker("hidden"):
+        return True
+    extra = os.environ.get("GRADER_EXTRA")
+    if extra:
+        extra = os.path.abspath(extra) + os.sep
+        return str(item.path).startswith(extra)
+    return False
+
+
+def pytest_collection_modifyitems(session, config, items):
+    missing = []
+    for item in items:
+        mark = item.get_closest_marker("points")
+        if mark is None:
+            missing.append(item.nodeid)
+            continue
+        pts = mark.args[0] if mark.args else mark.kwargs.get("n", 0)
+        title = (mark.args[1] if len(mark.args) > 1
+                 else mark.kwargs.get("title")) or item.name
+        item.user_properties += [
+            ("points", pts), ("title", title),
+            ("lab", context.lab_of_path(str(item.path))
+             or int(os.environ.get("BVLAB_LAB", "0")) or None),
+            ("where", f"{item.path}:{item.location[1]:06d}"),
+            ("hidden", _is_hidden(item)),
+            ("passes_on_stub", item.get_closest_marker("passes_on_stub")
+             is not None),
+        ]
+    if missing:
+        raise pytest.UsageError("grader: tests without @points(n, title): "
+                                + ", ".join(missing))
+
+
+# ---------------------------------------------------------------- fixtures
+
+def _test_dir_name(item):
+    props = dict(item.user_properties)
+    base = os.path.basename(os.path.dirname(str(item.path)))
+    name = f"{'hidden.' if props.get('hidden') else ''}{base}.{item.name}"
+    return re.sub(r"[^A-Za-z0-9_.=-]+", "_", name)[:120]
+
+
+@pytest.fixture
+def test_dir(request):
+    """This test's directory under build/grade/<run-id>/."""
+    _, run_dir, _, _ = context.current()
+    d = os.path.join(run_dir, _test_dir_name(request.node))
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+@pytest.fixture
+def tree():
+    """The root of the tree under test."""
+    return context.current()[0]
+
+
+@pytest.fixture
+def image():
+    """The run's snapshot of the built images (plat.Image)."""
+    return plat.Image(context.current()[2])
+
+
+@pytest.fixture
+def boot(request, test_dir):
+    """boot(spec=None, wait=True, boot_timeout=120, **BootSpec fields):
+    start a fresh machine for this test; by default wait for the shell's
+    first prompt. Machines are stopped when the test ends."""
+    root, _, image_dir, build_error = context.current()
+    machines = []
+    request.node._bvlab_machines = machines
+
+    def start(spec=None, wait=True, boot_timeout=120, **kw):
+        if build_error:
+            raise GradeFailure("the tree does not build",
+                               "`make all ide-image` to succeed", build_error)
+        if spec is None:
+            spec = plat.BootSpec(**kw)
+        elif kw:
+            raise TypeError("boot(): give a BootSpec or keywords, not both")
+        name = "serial" if not machines else f"serial-{len(machines) + 1}"
+        m = Machine(spec, test_dir, plat.Image(image_dir), name=name,
+                    nodeid=request.node.nodeid, tree=root)
+        machines.append(m)
+        if wait:
+            m.wait_boot(boot_timeout)
+        return m
+
+    yield start
+    for m in machines:
+        m.close()
+
+
+@pytest.fixture
+def machine(boot):
+    """A machine booted with the default BootSpec, at its first prompt."""
+    return boot()
+
+
+# ---------------------------------------------------------------- reports
+
+def _rel(path, root):
+    try:
+        rel = os.path.relpath(path, os.getcwd())
+    except ValueError:
+        return path
+    return rel if not rel.startswith("../..") else path
+
+
+def _failure_text(item, call, report):
+    props = dict(item.user_properties)
+    lab = props.get("lab")
+    exc = call.excinfo.value if call.excinfo else None
+    root = os.environ.get("BVLAB_TREE", os.getcwd())
+    lines = [f"FAILED lab {lab}: {props.get('title', item.name)} "
+             f"(0/{props.get('points', 0)} points)"]
+    if isinstance(exc, GradeFailure):
+        lines.append(f"  what:      {exc.what}")
+        if exc.expected is not None:
+            lines.append(f"  expected:  {exc.expected}")
+        if exc.seen is not None:
+            seen = str(exc.seen)
+            if "\n" in seen:
+                lines.append("  seen:")
+                lines += ["    | " + s for s in seen.rstrip("\n").split("\n")[-25:]]
+            else:
+                lines.append(f"  seen:      {seen}")
+    else:
+        text = str(report.longrepr).rstrip().split("\n")
+        lines.append("  check failed:")
+        lines += ["    " + s for s in text[-25:]]
+    machines = getattr(item, "_bvlab_machines", [])
+    for m in machines:
+        tag = "" if len(machines) == 1 else f" ({os.path.basename(m.serial_log)})"
+        if os.path.exists(m.serial_log):
+            lines.append(f"  last lines of the serial log{tag}:")
+            lines += ["    | " + s for s in m.tail(20).split("\n")]
+        lines.append(f"  serial log: {_rel(m.serial_log, root)}")
+        pcaps = [_rel(p, root) for p in m.pcaps]
+        lines.append(f"  pcap:       {', '.join(pcaps) if pcaps else 'none (no NIC in this test)'}")
+        lines.append(f"  reproduce:  sh {_rel(m.repro, root)}")
+    if not machines:
+        lines.append("  serial log: none (no machine was started)")
+    test_name = item.name.split("[")[0]
+    lab_arg = f" LAB={lab}" if lab else ""
+    lines.append(f"  rerun:      make grade{lab_arg} TEST={test_name}")
+    return "\n".join(lines)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and call.excinfo is not None:
+        report.longrepr = _failure_text(item, call, report)
+
+
+# ---------------------------------------------------------------- results
+
+def pytest_sessionstart(session):
+    SESSION["start"] = time.monotonic()
+
+
+def pytest_runtest_logreport(report):
+    props = dict(report.user_properties)
+    if "points" not in props:
+        return
+    r = RESULTS.setdefault(report.nodeid, {
+        "nodeid": report.nodeid, "name": props["title"],
+        "points": props["points"], "lab": props.get("lab"),
+        "hidden": props.get("hidden", False),
+        "passes_on_stub": props.get("passes_on_stub", False),
+        "passed": True, "output": "", "duration": 0.0,
+        "order": (props.get("hidden", False), props.get("where", ""),
+                  report.nodeid)})
+    r["duration"] += report.duration
+    if report.failed:
+        r["passed"] = False
+        r["output"] += str(report.longrepr) + "\n"
+    elif report.skipped:
+        r["passed"] = False
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) \
+            else str(report.longrepr)
+        r["output"] += f"skipped: {reason}\n"
+
+
+def pytest_sessionfinish(session):
+    SESSION["end"] = time.monotonic()
+
+
+def ordered_results():
+    return sorted(RESULTS.values(), key=lambda r: r["order"])
+
+
+def pytest_terminal_summary(terminalreporter):
+    if hasattr(terminalreporter.config, "workerinput") or not RESULTS:
+        return
+    tr = terminalreporter
+    tr.section("bvlab grade")
+    for r in ordered_results():
+        got = r["points"] if r["passed"] else 0
+        flag = "ok  " if r["passed"] else "FAIL"
+        tr.write_line(f"  {flag} lab {r['lab']}: {r['name']:<66} "
+                      f"{got:>3}/{r['points']}")

@@ -1,0 +1,185 @@
+# Lab 1 tests: the kernel boots from GRUB, finds its memory in the
+# multiboot memory map, and serves its file system from a RAM disk.
+#
+# Every check is on data the host chose (random nonces, file contents,
+# memory sizes) and compares bytes the host received; no test passes on a
+# line the guest prints by itself.
+
+import os
+import re
+import secrets
+
+from grader import check, nonce, passes_on_stub, points
+
+M32 = 0xFFFFFFFF
+
+
+def lines(out):
+    return [s.rstrip() for s in out.split("\n")]
+
+
+def echo_back(m):
+    """Send `echo <nonce>`; the nonce must come back on a line of its own."""
+    n = nonce()
+    out = m.run(f"echo {n}")
+    check(n in lines(out), "the shell echoes a host-chosen nonce",
+          f"a line {n!r}", out)
+
+
+@passes_on_stub
+@points(5, "the IDE starting point still boots")
+def test_ide_boot(boot):
+    # The lab-1 starting point (our boot sector, IDE disks) keeps working.
+    echo_back(boot(boot="ide"))
+
+
+@points(20, "boots to a shell through GRUB")
+def test_grub_boot(boot):
+    echo_back(boot())
+
+
+@points(10, "boots on -machine q35, which has no IDE controller")
+def test_q35(boot):
+    m = boot(machine="q35")
+    echo_back(m)
+    data = nonce(12)
+    m.run(f"echo {data} > q35")
+    out = m.run("cat q35")
+    check(lines(out)[0] == data, "a file written on q35 reads back",
+          data, out)
+
+
+def ls_entries(out):
+    """{name: (type, size)} from ls's `name type inode size` lines."""
+    entries = {}
+    for s in lines(out):
+        f = s.split()
+        if len(f) == 4 and f[1].isdigit() and f[3].isdigit():
+            entries[f[0]] = (int(f[1]), int(f[3]))
+    return entries
+
+
+@points(20, "RAM-disk file system: write, read, list, remove, in directories")
+def test_ramdisk_fs(boot, tree):
+    m = boot()
+    d1, d2 = "d" + nonce(4), "e" + nonce(4)
+    files = {f"{d1}/a": nonce(20), f"{d1}/{d2}/b": nonce(30), "top": nonce(5)}
+    for d in (d1, f"{d1}/{d2}"):
+        out = m.run(f"mkdir {d}")
+        check(out.strip() == "", f"mkdir {d} succeeds silently", "no output", out)
+    for path, data in files.items():
+        m.run(f"echo {data} > {path}")
+
+    # A file bigger than a few blocks: 8 copies of a, then 8 of that.
+    big, mid = f"{d1}/{d2}/big", f"{d1}/mid"
+    a = files[f"{d1}/a"] + "\n"
+    m.run(f"cat {' '.join([d1 + '/a'] * 8)} > {mid}")
+    m.run(f"cat {' '.join([mid] * 8)} > {big}")
+    expected = {path: data + "\n" for path, data in files.items()}
+    expected[mid] = a * 8
+    expected[big] = a * 64
+
+    tok = nonce()
+    for path, want in expected.items():
+        out = m.run(f"cat {path}; echo {tok}", until=tok)
+        got = out[:out.rfind(tok)]
+        check(got == want, f"cat {path} returns the bytes written",
+              f"{len(want)} bytes starting {want[:40]!r}",
+              f"{len(got)} bytes starting {got[:40]!r}")
+
+    listing = ls_entries(m.run(f"ls {d1}"))
+    check(listing.get("a", (0, -1))[1] == len(expected[f"{d1}/a"]) and
+          listing.get(d2, (0,))[0] == 1 and "mid" in listing,
+          f"ls {d1} lists a (with its size), mid, and directory {d2}",
+          f"a {len(expected[d1 + '/a'])} bytes, mid, {d2} of type 1",
+          listing)
+
+    # A file that was in fs.img from the start reads back byte for byte.
+    with open(os.path.join(tree, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    out = m.run(f"cat README.md; echo {tok}", until=tok)
+    got = out[:out.rfind(tok)]
+    check(got == readme, "README.md from the file-system image reads back",
+          f"{len(readme)} bytes (the tree's README.md)", f"{len(got)} bytes")
+
+    m.run(f"rm {d1}/{d2}/b")
+    listing = ls_entries(m.run(f"ls {d1}/{d2}"))
+    check("b" not in listing and "big" in listing,
+          f"after rm {d1}/{d2}/b, ls shows big but not b",
+          "big only", listing)
+    out = m.run(f"cat {d1}/{d2}/b")
+    check(files[f"{d1}/{d2}/b"] not in out, "a removed file's data is gone",
+          "an error from cat", out)
+    echo_back(m)
+
+
+# ---------------------------------------------------------------- memory
+
+def memtest_sum(mib, seed):
+    """What `memtest MIB SEED` must print: the 32-bit sum of the pattern
+    memtest.c describes, computed per bit instead of per word."""
+    x = seed or 1
+    block = []
+    for _ in range(1024):
+        x ^= (x << 13) & M32
+        x ^= x >> 17
+        x ^= (x << 5) & M32
+        block.append(x)
+    ones = [sum((b >> k) & 1 for b in block) for k in range(32)]
+    chunks = mib * 256
+    flipped = [0] * 32          # chunks whose mask has bit k set
+    for c in range(chunks):
+        mask = (c * 0x9E3779B9) & M32
+        while mask:
+            low = mask & -mask
+            flipped[low.bit_length() - 1] += 1
+            mask ^= low
+    total = 0
+    for k in range(32):
+        total += (1 << k) * ((chunks - flipped[k]) * ones[k] +
+                             flipped[k] * (1024 - ones[k]))
+    return total & M32
+
+
+def run_memtest(m, mib, timeout=300):
+    seed = secrets.randbelow(2**31 - 1) + 1
+    out = m.run(f"memtest {mib} {seed}", timeout=timeout)
+    return seed, out
+
+
+def check_memtest_ok(m, mib):
+    seed, out = run_memtest(m, mib)
+    want = memtest_sum(mib, seed)
+    found = re.search(r"memtest: (\d+) MiB sum ([0-9a-fA-F]+)", out)
+    got = int(found.group(2), 16) if found else None
+    check(got == want, f"{mib} MiB of distinct, working memory for a process",
+          f"memtest {mib} {seed} to print sum {want:x}", out.strip())
+
+
+@points(15, "uses the memory map: a 160 MiB process fits in -m 256")
+def test_memory_map_large(boot):
+    m = boot(mem=256)
+    check_memtest_ok(m, 160)
+    echo_back(m)
+
+
+@points(10, "uses the memory map: with -m 96, 160 MiB fails cleanly")
+def test_memory_map_small(boot):
+    m = boot(mem=96)
+    check_memtest_ok(m, 32)
+    seed, out = run_memtest(m, 160)
+    check("sbrk failed" in out and "sum" not in out,
+          "growing a process past the machine's memory fails (sbrk -1)",
+          "memtest: sbrk failed after K MiB", out.strip())
+    echo_back(m)        # and the kernel is still alive
+
+
+@points(20, "usertests passes")
+def test_usertests(boot):
+    m = boot()
+    out = m.run("usertests", timeout=900)
+    found = re.findall(r"usertests: (\d+) passed, (\d+) failed", out)
+    check(found and int(found[-1][1]) == 0 and int(found[-1][0]) > 0,
+          "usertests reports no failures and returns to the prompt",
+          "usertests: P passed, 0 failed", "\n".join(lines(out)[-15:]))
+    echo_back(m)
