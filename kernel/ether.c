@@ -7,7 +7,8 @@
 //                              buffer shorter than the frame gets its first
 //                              bytes; the rest of that frame is dropped.
 //   minor 1 (/dev/ether0info)  a line of text: MAC address, link, IRQ line
-//                              (or "poll"), counters. ifconfig prints it.
+//                              (or "poll"), counters; each read() returns
+//                              the whole current line. ifconfig prints it.
 //
 // The NIC driver hands every good frame to ether_input(), from its
 // interrupt handler or poller. Frames wait in a fixed ring of NETHERQ
@@ -160,8 +161,10 @@ ether_infoline(char *buf)
   return p - buf;
 }
 
-// The info file reads like a one-line text file: from the file's
-// offset to the end of the line, then end of file (so cat works).
+// Every read of the info file returns the current line, truncated to n
+// bytes, the way every read of minor 0 returns one frame. Device files
+// have no offset (open() does not reset f->off for them), so there is no
+// end of file either: read it with ifconfig, not cat.
 static int
 ether_readinfo(struct file *f, int user_dst, uint addr, int n)
 {
@@ -169,13 +172,10 @@ ether_readinfo(struct file *f, int user_dst, uint addr, int n)
   int len;
 
   len = ether_infoline(line);
-  if(f->off >= len)
-    return 0;
-  if(n > len - f->off)
-    n = len - f->off;
-  if(either_copyout(user_dst, addr, line + f->off, n) < 0)
+  if(n > len)
+    n = len;
+  if(either_copyout(user_dst, addr, line, n) < 0)
     return -1;
-  f->off += n;
   return n;
 }
 

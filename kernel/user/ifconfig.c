@@ -10,16 +10,16 @@ int
 main(int argc, char *argv[])
 {
   char line[160];
-  int fd, n, m;
+  int fd, n;
 
   if((fd = open("/dev/ether0info", O_RDONLY)) < 0){
     fprintf(2, "ifconfig: cannot open /dev/ether0info\n");
     exit(1);
   }
-  // The kernel hands the line out piece by piece if asked for less.
-  n = 0;
-  while(n < sizeof(line) - 1 && (m = read(fd, line + n, sizeof(line) - 1 - n)) > 0)
-    n += m;
+  // One read returns the whole line (there is no end of file).
+  n = read(fd, line, sizeof(line) - 1);
+  if(n < 0)
+    n = 0;
   close(fd);
   line[n] = 0;
   if(n == 0 || strncmp(line, "no nic", 6) == 0){
