@@ -106,12 +106,28 @@ def build(root, run_dir, log=print):
     return None
 
 
+def prune(grade_dir, keep=20, min_age=3600):
+    """Delete old run directories: all but the newest `keep`, and only
+    those untouched for min_age seconds (a concurrent run is never hit)."""
+    try:
+        runs = [os.path.join(grade_dir, d) for d in os.listdir(grade_dir)]
+    except FileNotFoundError:
+        return
+    runs = sorted((d for d in runs if os.path.isdir(d)),
+                  key=os.path.getmtime, reverse=True)
+    now = time.time()
+    for d in runs[keep:]:
+        if now - os.path.getmtime(d) > min_age:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def prepare(root=None, log=print):
     """Set up a run in this process's environment (controller only) and
     return its directory. Idempotent: a second call reuses the run."""
     if os.environ.get("BVLAB_RUN_DIR"):
         return os.environ["BVLAB_RUN_DIR"]
     root = tree_root(root)
+    prune(os.path.join(root, "build", "grade"))
     run_dir = os.path.join(root, "build", "grade", new_run_id())
     os.makedirs(run_dir, exist_ok=True)
     log(f"grader: building {root} (log in {os.path.relpath(run_dir, root)}/build.log)")

@@ -119,6 +119,7 @@ def make_iso(tdir, image, cmdline):
     iso = os.path.join(tdir, "bvlab.iso")
     r = subprocess.run(["grub-mkrescue", "-d", "/usr/lib/grub/i386-pc",
                         "-o", iso, root], capture_output=True, text=True)
+    shutil.rmtree(root, ignore_errors=True)
     if r.returncode != 0:
         raise RuntimeError(f"grub-mkrescue failed:\n{r.stderr[-2000:]}")
     return iso

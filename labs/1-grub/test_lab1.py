@@ -9,7 +9,7 @@ import os
 import re
 import secrets
 
-from grader import check, nonce, passes_on_stub, points
+from grader import check, nonce, points
 
 M32 = 0xFFFFFFFF
 
@@ -26,14 +26,7 @@ def echo_back(m):
           f"a line {n!r}", out)
 
 
-@passes_on_stub
-@points(5, "the IDE starting point still boots")
-def test_ide_boot(boot):
-    # The lab-1 starting point (our boot sector, IDE disks) keeps working.
-    echo_back(boot(boot="ide"))
-
-
-@points(20, "boots to a shell through GRUB")
+@points(25, "boots to a shell through GRUB")
 def test_grub_boot(boot):
     echo_back(boot())
 
