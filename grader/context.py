@@ -89,7 +89,8 @@ def build(root, run_dir, log=print):
         waited = time.monotonic() - t0
         if waited > 1:
             log(f"grader: waited {waited:.0f} s for another grader's build")
-        r = subprocess.run(["make", "-s", "all", "ide-image"], cwd=root,
+        jobs = f"-j{os.cpu_count() or 1}"
+        r = subprocess.run(["make", "-s", jobs, "all", "ide-image"], cwd=root,
                            env=_clean_env(), stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
         with open(os.path.join(run_dir, "build.log"), "w") as f:

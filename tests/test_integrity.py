@@ -1,0 +1,183 @@
+# Integrity of the labs: the stubs are real holes, the tests notice them,
+# and the answer key is complete and current.
+#
+# For every lab N found under labs/ (nothing here names a lab):
+#   * on the tree "lab N, solutions through N-1" (generated and built in a
+#     temporary directory) every lab-N test fails, and fails fast, except
+#     those marked passes_on_stub, which pass and are worth < 10 % of the
+#     lab; every test of every earlier lab passes there;
+#   * on this tree, every test of lab N passes and the points add up to
+#     lab.toml's;
+# and solutions/labN.diff is what `make solutions` would write now, and
+# `make student-repo` gives branches that carry no marker and build, whose
+# lab-1 branch boots from its IDE image.
+#
+# Each check grades with `make grade GRADE_JSON=...` exactly as a student
+# or CI would, and reads results.json.
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+
+import pexpect
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import labtree  # noqa: E402
+
+LABS = labtree.labs_info(ROOT)
+MARKER = re.compile(r"\bLAB \S+: (BEGIN SOLUTION|BEGIN|STUB|END)\b")
+STUB_SECONDS = 60       # default limit for failing a whole lab on its stubs
+
+
+def clean_env():
+    env = dict(os.environ)
+    for k in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
+              "BVLAB_RUN_DIR", "BVLAB_TREE", "BVLAB_BUILD_ERROR",
+              "BVLAB_LAB", "GRADER_EXTRA", "PYTEST_XDIST_WORKER",
+              "PYTEST_XDIST_WORKER_COUNT", "PYTEST_CURRENT_TEST"):
+        env.pop(k, None)
+    return env
+
+
+def grade(tree, lab, out_dir):
+    """Run `make grade LAB=lab` in tree; return (results.json, output)."""
+    path = os.path.join(out_dir, f"results-lab{lab}.json")
+    r = subprocess.run(["make", "-s", "grade", f"LAB={lab}",
+                        f"GRADE_JSON={path}"], cwd=tree, env=clean_env(),
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    assert os.path.exists(path), \
+        f"make grade LAB={lab} in {tree} wrote no results:\n{r.stdout[-3000:]}"
+    with open(path) as f:
+        return json.load(f), r.stdout
+
+
+def stub_tree(lab, tmp):
+    out = os.path.join(tmp, f"lab{lab}-stub")
+    labtree.write_tree(ROOT, out, lab, lab - 1)
+    return out
+
+
+def failed(results):
+    return [t["name"] for t in results["tests"] if t["status"] != "passed"]
+
+
+@pytest.mark.parametrize("lab", sorted(LABS))
+def test_stub_tree_fails_this_lab_and_passes_earlier_ones(lab, tmp_path):
+    tree = stub_tree(lab, str(tmp_path))
+    res, out = grade(tree, lab, str(tmp_path))
+    assert res["tests"], f"no lab-{lab} tests ran:\n{out[-3000:]}"
+    total = sum(t["max_score"] for t in res["tests"])
+    for t in res["tests"]:
+        on_stub = "passes_on_stub" in t["tags"]
+        want = "passed" if on_stub else "failed"
+        assert t["status"] == want, \
+            f"stub tree of lab {lab}: {t['name']} {t['status']}, expected {want}\n" \
+            f"{t['output']}"
+    stub_points = sum(t["max_score"] for t in res["tests"]
+                      if "passes_on_stub" in t["tags"])
+    assert stub_points < 0.1 * total, \
+        f"lab {lab}: passes_on_stub tests are worth {stub_points}/{total} (>= 10 %)"
+    limit = LABS[lab].get("stub_grade_seconds", STUB_SECONDS)
+    assert res["execution_time"] < limit, \
+        f"lab {lab}'s tests took {res['execution_time']:.0f} s to fail on the " \
+        f"stub tree (limit {limit} s): they should fail fast, not time out"
+    assert re.search(rf"Score: {stub_points}/{total}\s*$", out), out[-500:]
+
+    for earlier in sorted(n for n in LABS if n < lab):
+        res, out = grade(tree, earlier, str(tmp_path))
+        assert res["tests"] and not failed(res), \
+            f"lab {earlier}'s tests on the lab-{lab} stub tree: failed " \
+            f"{failed(res)}\n{out[-3000:]}"
+
+
+@pytest.mark.parametrize("lab", sorted(LABS))
+def test_full_tree_passes(lab, tmp_path):
+    res, out = grade(ROOT, lab, str(tmp_path))
+    assert res["tests"] and not failed(res), \
+        f"lab {lab} on the full tree: failed {failed(res)}\n{out[-4000:]}"
+    total = sum(t["max_score"] for t in res["tests"])
+    assert total == LABS[lab]["points"], \
+        f"lab {lab}: tests are worth {total}, lab.toml says {LABS[lab]['points']}"
+    assert re.search(rf"Score: {total}/{total}\s*$", out), out[-500:]
+
+
+def test_results_json_has_gradescope_fields(tmp_path):
+    lab = min(LABS)
+    res, _ = grade(ROOT, lab, str(tmp_path))
+    assert isinstance(res["score"], (int, float))
+    assert isinstance(res["execution_time"], (int, float))
+    for t in res["tests"]:
+        assert isinstance(t["name"], str) and t["name"]
+        assert isinstance(t["score"], (int, float))
+        assert isinstance(t["max_score"], (int, float))
+        assert t["status"] in ("passed", "failed")
+        assert isinstance(t["output"], str)
+        assert t["visibility"] in ("visible", "hidden", "after_published")
+    assert res["score"] == sum(t["score"] for t in res["tests"])
+
+
+def test_solution_diffs_are_current():
+    stale = labtree.solutions(ROOT, check=True)
+    assert not stale, f"stale: {stale}; run `make solutions` and commit them"
+
+
+def test_lab_toml_is_complete():
+    for lab, info in LABS.items():
+        with open(os.path.join(ROOT, info["dir"], "lab.toml"), "rb") as f:
+            data = tomllib.load(f)
+        for key in ("title", "points", "files"):
+            assert key in data, f"{info['dir']}/lab.toml lacks {key}"
+
+
+def tree_files(tree):
+    for dirpath, dirnames, filenames in os.walk(tree):
+        dirnames[:] = [d for d in dirnames if d not in (".git", "build")]
+        for f in filenames:
+            yield os.path.join(dirpath, f)
+
+
+def test_student_repo(tmp_path):
+    repo = str(tmp_path / "student")
+    r = subprocess.run(["make", "-s", "student-repo", f"OUT={repo}"], cwd=ROOT,
+                       env=clean_env(), capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    branches = subprocess.run(["git", "-C", repo, "branch", "--format=%(refname:short)"],
+                              capture_output=True, text=True).stdout.split()
+    assert sorted(branches) == sorted(f"lab{n}" for n in LABS)
+    for n in sorted(LABS):
+        subprocess.run(["git", "-C", repo, "checkout", "-q", f"lab{n}"], check=True)
+        for path in tree_files(repo):
+            with open(path, "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+            m = MARKER.search(text)
+            assert not m, f"lab{n}: marker text {m.group(0)!r} in {path}"
+        b = subprocess.run(["make", "-s", f"-j{os.cpu_count()}", "all", "ide-image"],
+                           cwd=repo, env=clean_env(), capture_output=True, text=True)
+        assert b.returncode == 0, f"branch lab{n} does not build:\n{b.stdout[-2000:]}{b.stderr[-3000:]}"
+    subprocess.run(["git", "-C", repo, "checkout", "-q", f"lab{min(LABS)}"], check=True)
+    subprocess.run(["make", "-s", "all", "ide-image"], cwd=repo, env=clean_env(),
+                   check=True, capture_output=True)
+
+    # The first branch boots from its IDE image with `make qemu-ide`.
+    child = pexpect.spawn("make", ["-s", "qemu-ide"], cwd=repo, env=clean_env(),
+                          encoding="utf-8", codec_errors="replace", timeout=120)
+    try:
+        child.expect(r"\n\$ ")
+        nonce = os.urandom(6).hex()
+        child.sendline(f"echo {nonce}")
+        child.expect(rf"\n{nonce}\r?\n")
+    finally:
+        try:
+            os.killpg(child.pid, signal.SIGKILL)    # make and its QEMU
+        except ProcessLookupError:
+            pass
+        child.close(force=True)
+        time.sleep(0.2)
