@@ -33,3 +33,6 @@ swtch:
   popl %ebx
   popl %ebp
   ret
+
+// No executable stack needed (keeps ld from warning).
+  .section .note.GNU-stack,"",@progbits

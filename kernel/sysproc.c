@@ -2,9 +2,9 @@
 //
 // Each sys_ function fetches its arguments from the user stack (syscall.c
 // checks them) and calls the matching function in proc.c, which does the
-// work. Time is in milliseconds at this interface: sleep(ms) is converted
-// to timer ticks (HZ per second), and uptime() reads the calibrated
-// millisecond clock of lapic.c.
+// work. Time is in milliseconds at this interface: sleep(ms) waits on the
+// timer tick (HZ per second) and both sleep() and uptime() read the
+// calibrated millisecond clock of lapic.c.
 
 #include "types.h"
 #include "x86.h"
@@ -74,28 +74,23 @@ sys_sbrk(void)
   return addr;
 }
 
-// Timer ticks that cover ms milliseconds, rounded up so that a short
-// sleep still sleeps. Split so that ms*HZ cannot overflow.
-static uint
-ms_to_ticks(uint ms)
-{
-  return (ms / 1000) * HZ + ((ms % 1000) * HZ + 999) / 1000;
-}
-
 // sleep(ms): returns 0 after at least ms milliseconds, or -1 at once if
-// the process is killed while it waits.
+// the process is killed while it waits. The process sleeps on &ticks, so
+// it is woken every timer tick (1000/HZ ms), and it judges the time with
+// the calibrated millisecond clock rather than by counting ticks: the
+// first tick can come at any point after the call, so n ticks may be up
+// to one tick short of n*1000/HZ milliseconds.
 int
 sys_sleep(void)
 {
   int ms;
-  uint n, start;
+  uint start;
 
   if(argint(0, &ms) < 0 || ms < 0)
     return -1;
-  n = ms_to_ticks(ms);
   acquire(&tickslock);
-  start = ticks;
-  while(ticks - start < n){
+  start = millis();
+  while(millis() - start < (uint)ms){
     if(killed(myproc())){
       release(&tickslock);
       return -1;

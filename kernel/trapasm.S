@@ -44,3 +44,6 @@ trapret:
   popl %ds
   addl $8, %esp             // drop the vector number and the error code
   iret
+
+// No executable stack needed (keeps ld from warning).
+  .section .note.GNU-stack,"",@progbits

@@ -46,3 +46,6 @@ vectors:
   entry %i
   .set i, i + 1
   .endr
+
+// No executable stack needed (keeps ld from warning).
+  .section .note.GNU-stack,"",@progbits
