@@ -3,9 +3,11 @@
 // A boot loader jumps to _start with paging off, in 32-bit protected mode:
 // GRUB (or QEMU's -kernel) with %eax = MB_BOOT_MAGIC and %ebx = the physical
 // address of its multiboot information, our own boot sector (boot/) with
-// %eax = 0. The kernel is linked in the high half (KERNLINK) but loaded at
-// EXTMEM, so until paging is on this code must use physical addresses
-// (V2P_WO) for every memory reference.
+// %eax = 0. This code lives in the .boot section, which kernel.ld links
+// at the physical address where it is loaded, so its own labels are
+// physical; the rest of the kernel is linked in the high half but loaded
+// at EXTMEM, so until paging is on every other address must be converted
+// with V2P_WO.
 //
 // The steps, in order:
 //  1. save %eax/%ebx before anything clobbers them;
@@ -44,12 +46,11 @@ multiboot_header:
 // // This kernel has none yet, so only our own boot sector can start it.
 // LAB 1: END
 
-.text
+.section .boot, "ax"
 
-// The ELF entry point: the physical address of entry.
+// The ELF entry point (kernel.ld: a physical address, and virtual = physical).
 .globl _start
-_start = V2P_WO(entry)
-
+_start:
 .globl entry
 entry:
   movl %eax, %edi               // boot magic (MB_BOOT_MAGIC, or 0 from boot/)
@@ -60,7 +61,7 @@ entry:
 // LAB 1: BEGIN SOLUTION
   // Paging is off, so the GDT's address must be physical.
   lgdt V2P_WO(bootgdtdesc)
-  ljmp $(SEG_KCODE<<3), $V2P_WO(reloadsegs)
+  ljmp $(SEG_KCODE<<3), $reloadsegs
 reloadsegs:
   movw $(SEG_KDATA<<3), %ax
   movw %ax, %ds

@@ -12,11 +12,12 @@
 //
 // Time. The LAPIC timer's frequency (the bus clock) differs from machine
 // to machine, so timerinit() measures it once, on the boot CPU, against
-// the PIT, whose 1.193182 MHz crystal every PC has: channel 2 counts down
-// 10 ms (its gate and output are reached through port 0x61, so no
-// interrupt is needed), while the LAPIC timer and the time-stamp counter
-// run. The result programs every CPU's timer to fire HZ times a second.
-// 10 ms is plenty for accuracy and short enough for QEMU's slow TCG.
+// the PIT, whose 1.193182 MHz crystal every PC has: PIT channel 2 (its
+// gate is reached through port 0x61, so no interrupt is needed), the LAPIC
+// timer and the time-stamp counter are read together at the start and the
+// end of about 10 ms, and compared. The result programs every CPU's timer
+// to fire HZ times a second. 10 ms is plenty for accuracy and short enough
+// for QEMU's slow TCG; readclocks() explains how a busy host is survived.
 //
 // millis() reads the TSC measured by the same calibration. The timer ticks
 // count only on CPU 0 (trap.c), and the LAPIC's current-count register
@@ -191,62 +192,6 @@ lapicstartap(uchar apicid, uint addr)
   }
 }
 
-// Measure, over CALIB_MS milliseconds of PIT time, how fast the LAPIC
-// timer (divided by 16) and the TSC run.
-static void
-calibrate(void)
-{
-  uint pitcount = PIT_HZ * CALIB_MS / 1000;
-  uint lapiccount, tsccount;
-  uint64 t0;
-
-  // Gate channel 2 on and the speaker off, then load the count in mode 0
-  // (interrupt on terminal count): OUT2 goes low now and high when the
-  // count reaches zero, CALIB_MS later.
-  outb(PORTB, (inb(PORTB) & ~0x02) | 0x01);
-  outb(PIT_MODE, 0xB0);       // channel 2, low then high byte, mode 0
-  outb(PIT_CH2, pitcount & 0xFF);
-  outb(PIT_CH2, pitcount >> 8);
-
-  // Start the LAPIC timer as a masked one-shot from the largest count.
-  lapicw(TDCR, TDCR_DIV16);
-  lapicw(TIMER, LVT_MASKED | (T_IRQ0 + IRQ_TIMER));
-  lapicw(TICR, 0xFFFFFFFF);
-  t0 = rdtsc();
-
-  // Stop early if the LAPIC count runs out: OUT2 is broken, say.
-  while(!(inb(PORTB) & PORTB_OUT2) && lapic[TCCR] != 0)
-    ;
-  lapiccount = 0xFFFFFFFF - lapic[TCCR];
-  tsccount = (uint)(rdtsc() - t0);
-  lapicw(TICR, 0);
-
-  // Counts per tick: lapiccount per CALIB_MS, 1000/HZ ms per tick.
-  timercount = lapiccount / CALIB_MS * (1000 / HZ);
-  if(timercount == 0){
-    cprintf("lapic: timer calibration failed; guessing\n");
-    timercount = 1000000;
-  }
-  tscperms = tsccount / CALIB_MS;
-  tscboot = rdtsc();
-  cprintf("lapic: timer %d kHz, tsc %d kHz\n",
-          lapiccount / CALIB_MS * 16, tscperms);
-}
-
-// Make this CPU's LAPIC timer interrupt HZ times a second. The first call
-// (the boot CPU's, from main() before it starts the other CPUs) calibrates.
-void
-timerinit(void)
-{
-  if(!lapic)
-    return;
-  if(timercount == 0)
-    calibrate();
-  lapicw(TDCR, TDCR_DIV16);
-  lapicw(TIMER, TIMER_PERIODIC | (T_IRQ0 + IRQ_TIMER));
-  lapicw(TICR, timercount);
-}
-
 // n / d for a 64-bit n, without libgcc's 64-bit division: one divl,
 // whose quotient must fit in 32 bits (else saturate).
 static uint
@@ -254,10 +199,115 @@ div64(uint64 n, uint d)
 {
   uint hi = n >> 32, lo = (uint)n, q, r;
 
-  if(hi >= d)
+  if(d == 0 || hi >= d)
     return 0xFFFFFFFF;
   asm("divl %4" : "=a" (q), "=d" (r) : "a" (lo), "d" (hi), "rm" (d));
   return q;
+}
+
+// The three clocks read at (nearly) one moment.
+struct clocks {
+  uint pit;       // PIT channel 2 count (counts down at PIT_HZ)
+  uint lapic;     // LAPIC timer current count (counts down)
+  uint64 tsc;     // time-stamp counter (counts up)
+};
+
+static uint
+pitread(void)
+{
+  uint lo, hi;
+
+  outb(PIT_MODE, 0x80);       // latch channel 2's count
+  lo = inb(PIT_CH2);
+  hi = inb(PIT_CH2);
+  return hi << 8 | lo;
+}
+
+// Read all three clocks. Under QEMU the virtual CPU can be descheduled
+// between any two instructions while the clocks run on, so read several
+// times and keep the reading that took the fewest TSC cycles.
+static void
+readclocks(struct clocks *c)
+{
+  uint64 t0, t1, best = ~0ULL;
+  uint i, pit, count;
+
+  for(i = 0; i < 5; i++){
+    t0 = rdtsc();
+    pit = pitread();
+    count = lapic[TCCR];
+    t1 = rdtsc();
+    if(t1 - t0 < best){
+      best = t1 - t0;
+      c->pit = pit;
+      c->lapic = count;
+      c->tsc = t0;
+    }
+  }
+}
+
+// Measure how fast the LAPIC timer (divided by 16) and the TSC run,
+// against at least CALIB_MS of PIT time. Returns 0 if the PIT wrapped
+// (we were away too long) and the caller should try again.
+static int
+calibrate(void)
+{
+  uint pitwant = PIT_HZ / 1000 * CALIB_MS;
+  uint pitgone;
+  struct clocks a, b;
+
+  // Gate channel 2 on and the speaker off; count down from 0xFFFF in
+  // mode 0 (about 55 ms), whose output goes high when the count reaches
+  // zero and stays high, telling us that it wrapped.
+  outb(PORTB, (inb(PORTB) & ~0x02) | 0x01);
+  outb(PIT_MODE, 0xB0);       // channel 2, low then high byte, mode 0
+  outb(PIT_CH2, 0xFF);
+  outb(PIT_CH2, 0xFF);
+
+  // The LAPIC timer as a masked one-shot from its largest count.
+  lapicw(TDCR, TDCR_DIV16);
+  lapicw(TIMER, LVT_MASKED | (T_IRQ0 + IRQ_TIMER));
+  lapicw(TICR, 0xFFFFFFFF);
+
+  readclocks(&a);
+  do {
+    readclocks(&b);
+    pitgone = a.pit - b.pit;
+  } while(pitgone < pitwant && !(inb(PORTB) & PORTB_OUT2));
+  lapicw(TICR, 0);
+  if((inb(PORTB) & PORTB_OUT2) || b.pit > a.pit)
+    return 0;
+
+  // Counts per tick: (lapic counts / PIT counts) * (PIT counts per tick).
+  timercount = div64((uint64)(a.lapic - b.lapic) * PIT_HZ, pitgone * HZ);
+  tscperms = div64((b.tsc - a.tsc) * PIT_HZ, pitgone * 1000);
+  tscboot = b.tsc;
+  return 1;
+}
+
+// Make this CPU's LAPIC timer interrupt HZ times a second. The first call
+// (the boot CPU's, from main() before it starts the other CPUs) calibrates.
+void
+timerinit(void)
+{
+  int i;
+
+  if(!lapic)
+    return;
+  if(timercount == 0){
+    for(i = 0; i < 3 && !calibrate(); i++)
+      ;
+    if(timercount == 0 || timercount == 0xFFFFFFFF){
+      cprintf("lapic: timer calibration failed; guessing\n");
+      timercount = 10000000 / HZ;
+      tscperms = 0;
+    }
+    cprintf("lapic: timer %d kHz, tsc %d kHz\n",
+            timercount * HZ / 1000 * 16, tscperms);
+  }
+  lapicw(TDCR, TDCR_DIV16);
+  lapicw(TIMER, TIMER_PERIODIC | (T_IRQ0 + IRQ_TIMER));
+  lapicw(TICR, timercount);
 }
 
 // Milliseconds since the timer was calibrated at boot.
