@@ -39,3 +39,6 @@ SYSCALL(getpid)
 SYSCALL(sbrk)
 SYSCALL(sleep)
 SYSCALL(uptime)
+
+// The stubs need no executable stack; say so, or ld warns.
+.section .note.GNU-stack,"",@progbits
