@@ -134,8 +134,8 @@ multiboot_init(uint magic, uint mbinfo_pa)
 // LAB 1: BEGIN SOLUTION
     save_memmap(mb);
 // LAB 1: STUB
-//    // Lab 1: keep the loader's map of usable RAM too (see multiboot.h)
-//    // so that boot_memranges() can report it.
+//     // Lab 1: keep the loader's map of usable RAM too (see multiboot.h)
+//     // so that boot_memranges() can report it.
 // LAB 1: END
   }
   cmdline_init(bootcmdline);
@@ -193,7 +193,7 @@ boot_memranges(struct memrange *r, int max)
     return i;
   }
 // LAB 1: STUB
-//  // Lab 1: with GRUB, the multiboot memory map is the truth about RAM.
+//   // Lab 1: with GRUB, the multiboot memory map is the truth about RAM.
 // LAB 1: END
   return cmos_memranges(r, max);
 }
