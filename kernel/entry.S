@@ -11,10 +11,10 @@
 //
 // The steps, in order:
 //  1. save %eax/%ebx before anything clobbers them;
-//  2. load our own GDT and reload every segment register: the multiboot
-//     specification only promises flat segments, not a GDT we may keep using,
-//     and a hypervisor's or GRUB's descriptors may sit in the low slots, so
-//     ours are at SEG_KCODE/SEG_KDATA (see mmu.h);
+//  2. make sure the segment registers use descriptors we control: the
+//     multiboot specification only promises flat segments, not a GDT we may
+//     keep using, and a hypervisor's or GRUB's descriptors may sit in the
+//     low slots, so ours are at SEG_KCODE/SEG_KDATA (see mmu.h);
 //  3. turn on paging with entrypgdir, which maps the first 8 MiB of physical
 //     memory twice: at 0 (this code keeps running at low addresses until the
 //     jump) and at KERNBASE (where the kernel is linked). 4 MiB pages (PSE)
