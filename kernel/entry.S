@@ -140,3 +140,6 @@ entrypgdir:
 .globl bootstack
 bootstack:
   .space KSTACKSIZE
+
+// Not an executable stack (keeps ld from warning).
+.section .note.GNU-stack, "", @progbits

@@ -67,3 +67,6 @@ gdtdata:                        // slot SEG_KDATA: flat data, ring 0
 gdtdesc:
   .word (SEG_KDATA + 1) * 8 - 1         // limit: through slot SEG_KDATA
   .long gdtcode - SEG_KCODE * 8         // base: slot 0 (see above)
+
+// Not an executable stack (keeps ld from warning).
+.section .note.GNU-stack, "", @progbits
