@@ -50,6 +50,7 @@ static char kstacks[NPROC][KSTACKSIZE] __attribute__((aligned(PGSIZE)));
 
 static struct proc *initproc;
 static int nextpid = 1;
+static int fsready;             // has the first process set up the fs?
 
 extern void trapret(void);
 static void forkret(void);
@@ -288,7 +289,9 @@ kthread_create(char *name, void (*fn)(void*), void *arg)
   }
   np->sz = 0;
   np->kthread = 1;
-  np->cwd = (p && p->cwd) ? idup(p->cwd) : 0;
+  // The root, once there is a file system; looking up "/" reads no disk
+  // block, so this is safe outside a process too.
+  np->cwd = fsready ? namei("/") : 0;
   safestrcpy(np->name, name, sizeof(np->name));
 
   // Replace the frame allocproc built: the first swtch() now returns into
@@ -329,7 +332,6 @@ kthread_start(void (*fn)(void*), void *arg)
 static void
 forkret(void)
 {
-  static int fsready;
   struct proc *p = myproc();
   char *argv[] = { "init", 0 };
 
@@ -338,12 +340,12 @@ forkret(void)
   // them on (and trapret would turn them on anyway).
   sti();
 
-  if(p == initproc && !fsready){
+  if(p == initproc && p->cwd == 0){
     // File system set-up reads the disk and may sleep, which needs a
     // process: this is the first moment one exists.
-    fsready = 1;
     iinit(ROOTDEV);
     initlog(ROOTDEV);
+    fsready = 1;
     p->cwd = namei("/");
     if(p->cwd == 0 || exec("/init", argv) < 0)
       panic("init: cannot exec /init");
