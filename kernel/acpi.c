@@ -17,7 +17,8 @@
 //
 // Only the I/O APIC that serves the ISA IRQs (the one whose inputs start at
 // global interrupt 0) is used; PCs with one I/O APIC are the norm for the
-// machines this kit runs on. x2APIC-only processors (APIC IDs above 254)
+// machines this kit runs on. `acpi=off` on the command line skips ACPI, to
+// exercise the MP-table fallback. x2APIC-only processors (APIC IDs above 254)
 // cannot be reached by an xAPIC kernel and are skipped.
 //
 // The tables sit in RAM the firmware reserved, which the kernel's direct
@@ -186,7 +187,13 @@ acpiinit(void)
   uchar *p, *end;
   struct madt_entry *e;
   uint lapicpa;
+  char v[8];
 
+  if(cmdline_get("acpi", v, sizeof(v)) && strncmp(v, "off", 4) == 0){
+    // For testing the MP-table fallback on a machine that has both.
+    cprintf("acpi: off (command line)\n");
+    return -1;
+  }
   if((rsdp = findrsdp()) == 0)
     return -1;
   madt = (struct acpi_madt*)findtable(rsdp, "APIC");

@@ -9,3 +9,6 @@
 entryother_start:
   .incbin "entryother.bin"
 entryother_end:
+
+// The kernel needs no executable stack.
+.section .note.GNU-stack,"",@progbits
