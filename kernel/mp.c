@@ -13,6 +13,11 @@
 // uniprocessor PC with its APICs at their architectural addresses:
 // mp_uniprocessor() below. That is true of every PC built since the
 // Pentium; if the I/O APIC is missing after all, ioapicinit() notices.
+//
+// The MP table predates multi-core packages: firmware lists one processor
+// entry per package (SeaBIOS does so for QEMU's default -smp N, which is
+// one socket of N cores), so through this table the kernel may find fewer
+// CPUs than ACPI would. We take the table at its word.
 
 #include "types.h"
 #include "param.h"
