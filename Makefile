@@ -98,13 +98,8 @@ $(B)/fs.img: $(B)/mkfs $(UPROGS) README.md
 # ---------------------------------------------------------------- boot images
 
 # GRUB ISO: the kernel is a multiboot image, the file system a module.
-$(B)/bvlab.iso: $(B)/kernel.elf $(B)/fs.img tools/grub.cfg.in
-	@rm -rf $(B)/iso && mkdir -p $(B)/iso/boot/grub
-	cp $(B)/kernel.elf $(B)/iso/boot/kernel.elf
-	cp $(B)/fs.img $(B)/iso/boot/fs.img
-	sed 's|@KCMDLINE@|$(KCMDLINE)|' tools/grub.cfg.in > $(B)/iso/boot/grub/grub.cfg
-	grub-mkrescue -d /usr/lib/grub/i386-pc -o $@ $(B)/iso 2> $(B)/grub-mkrescue.log || \
-		{ cat $(B)/grub-mkrescue.log; exit 1; }
+$(B)/bvlab.iso: $(B)/kernel.elf $(B)/fs.img tools/grub.cfg.in tools/mkiso.sh
+	tools/mkiso.sh $@ $(B)/kernel.elf $(B)/fs.img tools/grub.cfg.in "$(KCMDLINE)"
 
 # IDE image (the lab-1 starting point): our boot sector, then the kernel.
 ide-image: $(B)/bvlab-ide.img $(B)/fs.img

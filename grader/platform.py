@@ -30,7 +30,6 @@ import dataclasses
 import importlib
 import os
 import shlex
-import shutil
 import subprocess
 
 from . import net as netmod
@@ -106,22 +105,16 @@ def launch(spec, tdir, image):
 
 
 def make_iso(tdir, image, cmdline):
-    """A GRUB ISO like the tree's, with another kernel command line."""
-    root = os.path.join(tdir, "iso")
-    shutil.rmtree(root, ignore_errors=True)
-    os.makedirs(os.path.join(root, "boot", "grub"))
-    shutil.copy(image.path("kernel.elf"), os.path.join(root, "boot"))
-    shutil.copy(image.path("fs.img"), os.path.join(root, "boot"))
-    with open(image.path("grub.cfg.in")) as f:
-        cfg = f.read().replace("@KCMDLINE@", cmdline)
-    with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
-        f.write(cfg)
+    """A GRUB ISO like the tree's, with another kernel command line
+    (tools/mkiso.sh is the one place that knows how to make one)."""
     iso = os.path.join(tdir, "bvlab.iso")
-    r = subprocess.run(["grub-mkrescue", "-d", "/usr/lib/grub/i386-pc",
-                        "-o", iso, root], capture_output=True, text=True)
-    shutil.rmtree(root, ignore_errors=True)
+    mkiso = os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))), "tools", "mkiso.sh")
+    r = subprocess.run([mkiso, iso, image.path("kernel.elf"),
+                        image.path("fs.img"), image.path("grub.cfg.in"),
+                        cmdline], capture_output=True, text=True)
     if r.returncode != 0:
-        raise RuntimeError(f"grub-mkrescue failed:\n{r.stderr[-2000:]}")
+        raise RuntimeError(f"tools/mkiso.sh failed:\n{r.stderr[-2000:]}")
     return iso
 
 
