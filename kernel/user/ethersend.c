@@ -1,10 +1,13 @@
-// ethersend dst-mac ethertype hex-payload [count]: send one Ethernet frame
-// (or count identical ones) from this machine's MAC address, e.g.
+// ethersend [-n size] dst-mac ethertype hex-payload [count]: send one
+// Ethernet frame (or count identical ones) from this machine's MAC
+// address, e.g.
 //
 //   ethersend ff:ff:ff:ff:ff:ff 88b5 48656c6c6f
+//   ethersend -n 1500 ff:ff:ff:ff:ff:ff 88b5 00 10000    (a benchmark)
 //
 // The frame is exactly 14 bytes plus the payload: nothing pads it to the
 // 60-byte Ethernet minimum, so what the peer sees is what was given.
+// -n repeats the payload until it is size bytes long.
 
 #include "types.h"
 #include "stat.h"
@@ -67,10 +70,16 @@ int
 main(int argc, char *argv[])
 {
   uchar type[2];
-  int fd, n, i, count;
+  int fd, n, i, count, size;
 
-  if(argc < 4){
-    fprintf(2, "usage: ethersend dst-mac ethertype hex-payload [count]\n");
+  size = 0;
+  if(argc > 2 && strcmp(argv[1], "-n") == 0){
+    size = atoi(argv[2]);
+    argc -= 2;
+    argv += 2;
+  }
+  if(argc < 4 || size < 0 || size > sizeof(frame) - 14){
+    fprintf(2, "usage: ethersend [-n size] dst-mac ethertype hex-payload [count]\n");
     exit(1);
   }
   if(parsehex(argv[1], frame, 6) != 6 || parsehex(argv[2], type, 2) != 2){
@@ -87,6 +96,10 @@ main(int argc, char *argv[])
     fprintf(2, "ethersend: bad hex payload\n");
     exit(1);
   }
+  for(i = n; n > 0 && i < size; i++)
+    frame[14 + i] = frame[14 + i % n];
+  if(size > 0 && n > 0)
+    n = size;
   count = argc > 4 ? atoi(argv[4]) : 1;
   if((fd = open("/dev/ether0", O_WRONLY)) < 0){
     fprintf(2, "ethersend: cannot open /dev/ether0\n");
