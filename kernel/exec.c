@@ -8,6 +8,7 @@
 //
 // The new memory layout (see proc.h), from address 0 up:
 //
+//   pages below the first segment, if any: mapped, not user-accessible
 //   the ELF's PT_LOAD segments (text, data, bss)
 //   one guard page, not user-accessible, to catch stack overflow
 //   one stack page, holding on entry:  argument strings (top)
@@ -62,15 +63,19 @@ segment_ok(struct proghdr *ph)
 }
 
 // Load every PT_LOAD segment of ip into pgdir. Returns the size of the
-// loaded image (end of the highest segment), or 0 on any error.
+// loaded image (end of the highest segment), or 0 on any error. Memory
+// below the lowest segment is mapped (so [0, sz) stays one contiguous
+// region for fork and sbrk) but not user-accessible: a program linked
+// above page 0 gets null-pointer faults for free.
 static uint
 loadsegments(pde_t *pgdir, struct inode *ip, struct elfhdr *elf)
 {
   struct proghdr ph;
-  uint off, sz, newsz;
+  uint off, sz, newsz, low, a;
   int i;
 
   sz = 0;
+  low = KERNBASE;
   off = elf->phoff;
   for(i = 0; i < elf->phnum; i++, off += sizeof(ph)){
     if(readi(ip, 0, (uint)&ph, off, sizeof(ph)) != sizeof(ph))
@@ -79,6 +84,8 @@ loadsegments(pde_t *pgdir, struct inode *ip, struct elfhdr *elf)
       continue;
     if(segment_ok(&ph) < 0)
       return 0;
+    if(ph.vaddr < low)
+      low = ph.vaddr;
     // allocuvm only grows memory, so overlapping or out-of-order
     // segments are fine: everything up to the highest end gets mapped.
     if(ph.vaddr + ph.memsz > sz){
@@ -89,6 +96,8 @@ loadsegments(pde_t *pgdir, struct inode *ip, struct elfhdr *elf)
     if(loaduvm(pgdir, (char*)ph.vaddr, ip, ph.off, ph.filesz) < 0)
       return 0;
   }
+  for(a = 0; a < low && a < sz; a += PGSIZE)
+    clearpteu(pgdir, (char*)a);
   return sz;
 }
 
