@@ -80,8 +80,10 @@ $(B)/$(U)/%.o: $(U)/%.S
 	@mkdir -p $(@D)
 	$(CC) $(ASFLAGS) -I$(U) -c -o $@ $<
 
+# User programs start at 0x1000 so that page 0 stays unmapped: a null
+# pointer dereference kills the process instead of reading its own code.
 $(B)/$(U)/%: $(B)/$(U)/%.o $(ULIBOBJ)
-	$(LD) $(LDFLAGS) -N -e _start -Ttext 0 -o $@ $^
+	$(LD) $(LDFLAGS) -N -e _start -Ttext 0x1000 -o $@ $^
 
 # Keep the object files of user programs (make would delete intermediates).
 .SECONDARY:
