@@ -4,7 +4,7 @@
 //                  ilock, iput, readi, writei, itrunc);
 //   + directories: an inode whose contents are a list of struct dirent
 //                  (dirlookup, dirlink);
-//   + path names:  /usr/rtm/xv6/fs.c style names, resolved one element at a
+//   + path names:  names such as /d/sub/file, resolved one element at a
 //                  time from the root or the current directory (namei);
 //   + the crash-safety of all of this comes from log.c: every block change
 //     goes through log_write() inside begin_op()/end_op().
@@ -519,13 +519,12 @@ dirlink(struct inode *dp, char *name, uint inum)
 
 // ---------------------------------------------------------------- path names
 
-// Copy the next element of path into name (at most DIRSIZ bytes, longer
-// elements are cut) and return the rest of the path with no leading
-// slashes. Return 0 if there is no element left.
-//   skipelem("a/bb/c", name) = "bb/c", name = "a"
-//   skipelem("///a//bb", name) = "bb", name = "a"
-//   skipelem("a", name) = "", name = "a"
-//   skipelem("", name) = skipelem("////", name) = 0
+// Split off the first element of path: copy it into name (at most DIRSIZ
+// bytes; a longer element is cut short, so "verylongname..." matches its
+// first DIRSIZ bytes) and return what follows it, without leading slashes.
+// For "/usr//bin/ls" name becomes "usr" and the result is "bin/ls"; for
+// "ls" it is "ls" and ""; for "" or "///" there is no element and the
+// result is 0.
 static char*
 skipelem(char *path, char *name)
 {

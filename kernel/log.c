@@ -227,9 +227,9 @@ commit(void)
   write_head();       // retire the transaction
 }
 
-// Record that b (locked, obtained with bread) has been modified and must be
-// written as part of the current transaction. Replaces bwrite():
-//   bp = bread(...); modify bp->data; log_write(bp); brelse(bp);
+// File-system code calls this where it would otherwise call bwrite(): b
+// is locked and its data changed; the change becomes part of the current
+// transaction and reaches the disk at commit. The caller still brelse()s b.
 void
 log_write(struct buf *b)
 {
