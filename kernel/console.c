@@ -8,8 +8,9 @@
 //
 //   * characters are echoed and collected in a circular buffer;
 //   * backspace (^H or DEL) erases the last character, ^U the whole line;
-//   * ^D ends the input: a read returns what the line holds so far, and a
-//     read at the start of a line returns 0 (end of file);
+//   * ^D hands the line over without a newline: a read returns what the
+//     line holds so far, and a ^D at the start of a line reads as 0 bytes
+//     (end of file);
 //   * ^P lists the processes (procdump), for debugging a hung system;
 //   * a serial terminal sends CR for the Enter key: it counts as a newline
 //     (and the LF of a CR LF pair is then dropped, so pasted text with DOS
@@ -328,10 +329,9 @@ consoleread(struct file *f, int user_dst, uint addr, int n)
     }
     c = cons.buf[cons.r % INPUT_BUF];
     if(c == C('D')){
-      // End of file. If this read already has bytes, leave the ^D for
-      // the next read, which then returns 0.
-      if(got == 0)
-        cons.r++;
+      // ^D pushes out what the line holds, as a terminal does: after
+      // "abc^D" the read returns "abc"; a ^D on its own reads as end of file.
+      cons.r++;
       break;
     }
     if(either_copyout(user_dst, addr + got, &c, 1) < 0){
