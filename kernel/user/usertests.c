@@ -118,6 +118,15 @@ unmapped(void)
   return (void*)(((top + PGSIZE - 1) & ~(PGSIZE - 1)) + 0x100000);
 }
 
+// The guard page just below the (one-page) user stack.
+static void*
+guardpage(void)
+{
+  int local;
+
+  return (void*)((((uint)&local) & ~(PGSIZE - 1)) - PGSIZE);
+}
+
 // Grow the heap so that its end is page aligned, add one page and fill
 // it with c. Returns a pointer to the end of memory (first bad address).
 static char*
@@ -1051,7 +1060,8 @@ sbrkfail(void)
   check(waitfor(pid) == 9, "fork after memory exhaustion");
 }
 
-// Reading just past the heap, or kernel memory, kills the process.
+// Reading just past the heap, the stack's guard page or kernel memory
+// kills the process.
 static void
 sbrkfault(void)
 {
@@ -1063,6 +1073,10 @@ sbrkfault(void)
   st = waitfor(pid);
   check(st != 123 && st != 124, "read past the end of the heap was not caught");
   check(st != 0, "killed child reported exit status 0");
+
+  pid = spawn(child_touch, (int)guardpage() + 100);
+  st = waitfor(pid);
+  check(st != 123 && st != 124, "read of the stack guard page was not caught");
 
   pid = spawn(child_touch, (int)KERNADDR);
   st = waitfor(pid);
@@ -1205,7 +1219,7 @@ sleeptime(void)
 static void
 badptr(void)
 {
-  static void *bad[4];
+  static void *bad[7];
   static char *argv[4];
   char *end;
   int fd, i, pid;
@@ -1214,6 +1228,9 @@ badptr(void)
   bad[1] = TOPADDR;
   bad[2] = unmapped();
   bad[3] = (void*)0xfffff000;
+  bad[4] = (void*)0;          // page 0 is left unmapped for null pointers
+  bad[5] = (void*)0x800;
+  bad[6] = guardpage();
 
   mkfile("ut_bad", "0123456789abcdefghijklmnopqrstuvwxyz", 36);
   fd = open("ut_bad", O_RDWR);
