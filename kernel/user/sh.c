@@ -8,7 +8,8 @@
 //      their end, discarded and reported.
 //   2. lex() cuts the line into tokens: words (with '...' or "..."
 //      quoting) and the operators | < > >> ; &. Word text is copied,
-//      NUL-terminated, into words[].
+//      NUL-terminated, into words[]. A '#' where a word would start
+//      begins a comment that runs to the end of the line.
 //   3. parse() groups tokens into commands (argv plus redirections) and
 //      commands into jobs: a job is a pipeline cmd | cmd | ..., ended by
 //      ';' (run it and wait), '&' (run it in the background) or the end
