@@ -31,6 +31,9 @@ CFLAGS  := -m32 -std=gnu11 -O2 -g -Wall -Werror -MD \
            -mno-sse -mno-mmx -mno-80387 -march=i686 -I$(K)
 ASFLAGS := -m32 -g -Wall -Werror -MD -fno-pic -fno-pie -I$(K) -I$(B)/$(K)
 LDFLAGS := -m elf_i386 -nostdlib
+# -N images (boot sector, AP trampoline, user programs) are deliberately one
+# read-write-execute segment; newer ld warns about that, older ld lacks the flag.
+LDFLAGS_N := -N $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
 
 KSRCS   := $(filter-out $(K)/entryother.S,$(wildcard $(K)/*.c $(K)/*.S))
 KOBJS   := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
@@ -62,7 +65,7 @@ $(B)/$(K)/%.o: $(K)/%.S $(B)/$(K)/entryother.bin
 $(B)/$(K)/entryother.bin: $(K)/entryother.S
 	@mkdir -p $(@D)
 	$(CC) $(ASFLAGS) -c -o $(B)/$(K)/entryother.o $<
-	$(LD) $(LDFLAGS) -N -e start -Ttext 0x7000 -o $(B)/$(K)/entryother.elf $(B)/$(K)/entryother.o
+	$(LD) $(LDFLAGS) $(LDFLAGS_N) -e start -Ttext 0x7000 -o $(B)/$(K)/entryother.elf $(B)/$(K)/entryother.o
 	$(OBJCOPY) -S -O binary -j .text $(B)/$(K)/entryother.elf $@
 
 $(B)/kernel.elf: $(KOBJS) $(K)/kernel.ld
@@ -83,7 +86,7 @@ $(B)/$(U)/%.o: $(U)/%.S
 # User programs start at 0x1000 so that page 0 stays unmapped: a null
 # pointer dereference kills the process instead of reading its own code.
 $(B)/$(U)/%: $(B)/$(U)/%.o $(ULIBOBJ)
-	$(LD) $(LDFLAGS) -N -e _start -Ttext 0x1000 -o $@ $^
+	$(LD) $(LDFLAGS) $(LDFLAGS_N) -e _start -Ttext 0x1000 -o $@ $^
 
 # Keep the object files of user programs (make would delete intermediates).
 .SECONDARY:
@@ -110,7 +113,7 @@ $(B)/bootblock: $(K)/boot/bootasm.S $(K)/boot/bootmain.c
 	@mkdir -p $(B)/boot
 	$(CC) $(CFLAGS) -Os -c -o $(B)/boot/bootmain.o $(K)/boot/bootmain.c
 	$(CC) $(ASFLAGS) -c -o $(B)/boot/bootasm.o $(K)/boot/bootasm.S
-	$(LD) $(LDFLAGS) -N -e start -Ttext 0x7C00 -o $(B)/boot/bootblock.elf \
+	$(LD) $(LDFLAGS) $(LDFLAGS_N) -e start -Ttext 0x7C00 -o $(B)/boot/bootblock.elf \
 		$(B)/boot/bootasm.o $(B)/boot/bootmain.o
 	$(OBJCOPY) -S -O binary -j .text $(B)/boot/bootblock.elf $@
 	$(PYTHON) tools/signboot.py $@
