@@ -30,7 +30,7 @@ CFLAGS  := -m32 -std=gnu11 -O2 -g -Wall -Werror -MD \
            -fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing \
            -mno-sse -mno-mmx -mno-80387 -march=i686 -I$(K)
 ASFLAGS := -m32 -g -Wall -Werror -MD -fno-pic -fno-pie -I$(K) -I$(B)/$(K)
-LDFLAGS := -m elf_i386 -nostdlib
+LDFLAGS := -m elf_i386 -nostdlib --fatal-warnings
 # -N images (boot sector, AP trampoline, user programs) are deliberately one
 # read-write-execute segment; newer ld warns about that, older ld lacks the flag.
 LDFLAGS_N := -N $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
