@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import tomllib
+from xml.etree import ElementTree
 
 import pexpect
 import pytest
@@ -46,11 +47,11 @@ def clean_env():
     return env
 
 
-def grade(tree, lab, out_dir):
+def grade(tree, lab, out_dir, *more):
     """Run `make grade LAB=lab` in tree; return (results.json, output)."""
     path = os.path.join(out_dir, f"results-lab{lab}.json")
     r = subprocess.run(["make", "-s", "grade", f"LAB={lab}",
-                        f"GRADE_JSON={path}"], cwd=tree, env=clean_env(),
+                        f"GRADE_JSON={path}", *more], cwd=tree, env=clean_env(),
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True)
     assert os.path.exists(path), \
@@ -109,9 +110,12 @@ def test_full_tree_passes(lab, tmp_path):
     assert re.search(rf"Score: {total}/{total}\s*$", out), out[-500:]
 
 
-def test_results_json_has_gradescope_fields(tmp_path):
+def test_results_json_and_junit(tmp_path):
     lab = min(LABS)
-    res, _ = grade(ROOT, lab, str(tmp_path))
+    junit = str(tmp_path / "junit.xml")
+    res, _ = grade(ROOT, lab, str(tmp_path), f"JUNIT={junit}")
+    cases = ElementTree.parse(junit).getroot().iter("testcase")
+    assert len(list(cases)) == len(res["tests"])
     assert isinstance(res["score"], (int, float))
     assert isinstance(res["execution_time"], (int, float))
     for t in res["tests"]:
@@ -173,7 +177,7 @@ def test_student_repo(tmp_path):
         child.expect(r"\n\$ ")
         nonce = os.urandom(6).hex()
         child.sendline(f"echo {nonce}")
-        child.expect(rf"\n{nonce}\r?\n")
+        child.expect(rf"\n{nonce}\r*\n")
     finally:
         try:
             os.killpg(child.pid, signal.SIGKILL)    # make and its QEMU
