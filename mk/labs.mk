@@ -7,7 +7,7 @@
 #   make grade [LAB=N]              grade lab N (default: the highest present)
 #         GRADE_JSON=file           also write Gradescope's results.json
 #         JUNIT=file                also write JUnit XML
-#         TEST=expr                 only tests matching a pytest -k expression
+#         TEST=name[,name]          only tests whose name or title contains one
 #         GRADER_EXTRA=dir          add hidden tests from dir
 #         GRADE_ARGS="..."          anything else for the grader / pytest
 #
@@ -47,6 +47,6 @@ grade: setup-if-needed
 	$(PYTHON) -m grader $(if $(LAB),--lab $(LAB)) \
 		$(if $(GRADE_JSON),--json $(GRADE_JSON)) \
 		$(if $(JUNIT),--junitxml $(JUNIT)) \
-		$(if $(TEST),-k '$(TEST)') \
+		$(if $(TEST),--test '$(TEST)') \
 		$(if $(GRADER_EXTRA),--extra $(GRADER_EXTRA)) \
 		$(GRADE_ARGS)
