@@ -261,5 +261,5 @@ int             copyout(pde_t*, uint, void*, uint);
 void            clearpteu(pde_t *pgdir, char *uva);
 int             uaccess_ok(struct proc*, uint addr, uint n);
 
-// number of elements in fixed-size array
+// How many elements a true array (not a pointer) holds.
 #define NELEM(x) (sizeof(x)/sizeof((x)[0]))

@@ -1,30 +1,32 @@
-// Open files, in-memory inodes, and the device switch.
+// The file layer: what a file descriptor points at, the cached form of an
+// inode, and the table of character devices.
 
+// One open file. Several descriptors (after dup or fork) may share it; ref
+// counts them. Its type says which of the fields below it uses.
 struct file {
   enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE } type;
-  int ref;            // reference count
+  int ref;
   char readable;
   char writable;
-  char nonblock;      // O_NONBLOCK: device reads return -1 instead of waiting
+  char nonblock;      // opened O_NONBLOCK: a device read that would wait fails
   struct pipe *pipe;  // FD_PIPE
-  struct inode *ip;   // FD_INODE and FD_DEVICE
-  uint off;           // FD_INODE
-  short major;        // FD_DEVICE
+  struct inode *ip;   // FD_INODE, FD_DEVICE
+  uint off;           // FD_INODE: where the next read or write starts
+  short major;        // FD_DEVICE: index into devsw[]
 };
 
-#define major(dev)  ((dev) >> 16 & 0xFFFF)
-#define minor(dev)  ((dev) & 0xFFFF)
-#define	mkdev(m,n)  ((uint)((m)<<16| (n)))
-
-// in-memory copy of an inode
+// An inode as the kernel holds it in memory (fs.c keeps a fixed table).
+// dev, inum and ref belong to the table's spinlock; the rest is guarded by
+// the inode's own sleeplock and is meaningful only once valid is set.
 struct inode {
-  uint dev;           // Device number
-  uint inum;          // Inode number
-  int ref;            // Reference count
-  struct sleeplock lock; // protects everything below here
-  int valid;          // inode has been read from disk?
+  uint dev;
+  uint inum;
+  int ref;            // in-memory references (open files, cwd, lookups)
+  struct sleeplock lock;
+  int valid;          // the fields below were loaded from the disk
 
-  short type;         // copy of disk inode
+  // Mirror of struct dinode (fs.h).
+  short type;
   short major;
   short minor;
   short nlink;
@@ -41,6 +43,6 @@ struct devsw {
 
 extern struct devsw devsw[];
 
-// Major device numbers
+// Major device numbers (T_DEV inodes).
 #define CONSOLE 1
 #define ETHER   2

@@ -1,54 +1,56 @@
-// On-disk file system format, shared by the kernel and mkfs.
+// The on-disk format of a bvlab file system. The kernel (fs.c, log.c) and
+// the host tool that builds images (mkfs/mkfs.c) both compile this file,
+// so it is the single definition of the format.
 //
-// Disk layout, in BSIZE blocks:
-//   [ boot block | super block | log | inode blocks | free bit map | data blocks ]
-// mkfs computes the super block and builds the initial file system.
+// An image is an array of BSIZE-byte blocks, in five areas:
+//
+//   block 0      unused (where a boot sector would go)
+//   block 1      the superblock: where the other areas start, how big
+//   log          nlog blocks: header, then copies of blocks being committed
+//   inodes       ninodes struct dinode, IPB to a block
+//   bitmap       one bit per block of the image; 1 = in use
+//   data         file and directory contents, indirect blocks
 
-#define ROOTINO  1   // root i-number
-#define BSIZE 1024   // block size
-#define FSMAGIC 0x42564c42   // "BLVB": identifies a bvlab file system
+#define BSIZE 1024           // bytes per block
+#define ROOTINO 1            // inode of "/"
+#define FSMAGIC 0x42564c42   // first word of the superblock ("BLVB")
 
 struct superblock {
-  uint magic;        // must be FSMAGIC
-  uint size;         // size of file system image (blocks)
-  uint nblocks;      // number of data blocks
-  uint ninodes;      // number of inodes
-  uint nlog;         // number of log blocks
-  uint logstart;     // block number of first log block
-  uint inodestart;   // block number of first inode block
-  uint bmapstart;    // block number of first free map block
+  uint magic;        // FSMAGIC, or this is not our file system
+  uint size;         // blocks in the whole image
+  uint nblocks;      // blocks in the data area
+  uint ninodes;
+  uint nlog;
+  uint logstart;     // each *start is a block number
+  uint inodestart;
+  uint bmapstart;
 };
 
+// A file's blocks: NDIRECT listed in the inode itself, then up to
+// NINDIRECT more listed in one indirect block (addrs[NDIRECT]).
 #define NDIRECT 12
 #define NINDIRECT (BSIZE / sizeof(uint))
 #define MAXFILE (NDIRECT + NINDIRECT)
 
-// On-disk inode structure
 struct dinode {
-  short type;           // file type (0 = free)
-  short major;          // major device number (T_DEV only)
-  short minor;          // minor device number (T_DEV only)
-  short nlink;          // number of links to inode in file system
-  uint size;            // size of file (bytes)
-  uint addrs[NDIRECT+1];   // data block addresses
+  short type;            // T_DIR, T_FILE, T_DEV (stat.h); 0 = free inode
+  short major;           // T_DEV only
+  short minor;
+  short nlink;           // directory entries naming this inode
+  uint size;             // bytes
+  uint addrs[NDIRECT+1];
 };
 
-// Inodes per block.
-#define IPB           (BSIZE / sizeof(struct dinode))
+#define IPB           (BSIZE / sizeof(struct dinode))   // inodes per block
+#define IBLOCK(i, sb) ((i) / IPB + (sb).inodestart)      // block holding inode i
 
-// Block containing inode i
-#define IBLOCK(i, sb)     ((i) / IPB + sb.inodestart)
+#define BPB           (BSIZE*8)                          // bitmap bits per block
+#define BBLOCK(b, sb) ((b)/BPB + (sb).bmapstart)         // bitmap block for block b
 
-// Bitmap bits per block
-#define BPB           (BSIZE*8)
-
-// Block of free map containing bit for block b
-#define BBLOCK(b, sb) ((b)/BPB + sb.bmapstart)
-
-// Directory is a file containing a sequence of dirent structures.
+// A directory's contents are an array of these; inum 0 marks a free slot.
 #define DIRSIZ 14
 
 struct dirent {
   ushort inum;
-  char name[DIRSIZ];
+  char name[DIRSIZ];     // not NUL-terminated when all DIRSIZ bytes are used
 };

@@ -29,5 +29,6 @@
 #define V2P(a) (((uint) (a)) - KERNBASE)
 #define P2V(a) ((void *)(((char *) (a)) + KERNBASE))
 
-#define V2P_WO(x) ((x) - KERNBASE)    // same as V2P, but without casts (for assembly)
-#define P2V_WO(x) ((x) + KERNBASE)    // same as P2V, but without casts
+// Cast-free forms, for assembly files and the linker script.
+#define V2P_WO(x) ((x) - KERNBASE)
+#define P2V_WO(x) ((x) + KERNBASE)

@@ -1,20 +1,29 @@
-// Compile-time limits. Fixed arrays sized by these constants are how the
-// kernel keeps its tables: easy to read, easy to bound, no allocator needed.
+// Sizes of the kernel's fixed tables and other compile-time limits.
+// The kernel keeps its state in arrays of these sizes rather than in
+// allocated structures: each limit is visible here, and nothing grows.
 
-#define NPROC        64    // maximum number of processes
-#define NCPU          8    // maximum number of CPUs
-#define NOFILE       16    // open files per process
-#define NFILE       100    // open files per system
-#define NINODE       50    // maximum number of active i-nodes
-#define NDEV         10    // maximum major device number
-#define ROOTDEV       1    // device number of file system root disk
-#define MAXARG       32    // max exec arguments
-#define MAXOPBLOCKS  10    // max # of blocks any FS op writes
-#define LOGSIZE      (MAXOPBLOCKS*3)  // max data blocks in on-disk log
-#define NBUF         (MAXOPBLOCKS*3)  // size of disk block cache
-#define FSSIZE       2000  // size of file system in blocks
-#define MAXPATH      128   // maximum file path name
-#define KSTACKSIZE   8192  // size of per-process kernel stack
-#define HZ           100   // timer interrupts per second
+// Processes and CPUs
+#define NPROC        64    // process table slots
+#define NCPU          8    // CPUs we will start
+#define KSTACKSIZE   8192  // bytes of kernel stack per process
+#define MAXARG       32    // argv entries exec accepts
+#define HZ           100   // timer interrupts per second, per CPU
+
+// Files
+#define NOFILE       16    // descriptors per process
+#define NFILE       100    // open files in the whole system
+#define NINODE       50    // inodes cached in memory at once
+#define NDEV         10    // size of devsw[], the major-number table
+#define MAXPATH      128   // longest path name, including the NUL
+
+// The file system and its disk
+#define ROOTDEV       1              // device number of the root file system
+#define FSSIZE       2000            // blocks in the image mkfs builds
+#define MAXOPBLOCKS  10              // blocks one system call may write
+#define LOGSIZE      (MAXOPBLOCKS*3) // log capacity in blocks
+#define NBUF         (MAXOPBLOCKS*6) // buffer cache size; above LOGSIZE so a
+                                     // full log never starves the cache
+
+// Boot
 #define CMDLINE_MAX  256   // longest kernel command line kept
-#define NMEMRANGE    32    // usable physical memory ranges remembered at boot
+#define NMEMRANGE    32    // usable RAM ranges remembered from the memory map

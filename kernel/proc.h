@@ -1,22 +1,14 @@
-// Per-CPU state and the process table entry.
+// CPUs and processes: the two tables the scheduler works from.
+//
+// Each CPU owns one struct cpu (found through its local APIC id). Each
+// process, and each kernel thread, owns one slot of the process table in
+// proc.c; the slot's state field says what the scheduler may do with it.
 
-struct cpu {
-  uchar apicid;                // local APIC ID
-  struct context *scheduler;   // swtch() here to enter scheduler
-  struct taskstate ts;         // used by x86 to find stack for interrupt
-  struct segdesc gdt[NSEGS];   // x86 global descriptor table
-  volatile uint started;       // has the CPU started?
-  int ncli;                    // depth of pushcli nesting
-  int intena;                  // were interrupts enabled before pushcli?
-  struct proc *proc;           // the process running on this cpu or null
-};
-
-extern struct cpu cpus[NCPU];
-extern int ncpu;
-
-// Saved registers for kernel context switches. The segment registers and
-// eax/ecx/edx are the same or caller-saved, so swtch() saves only these;
-// eip is the return address that the call to swtch() pushed.
+// What swtch() saves when one kernel thread of control hands the CPU to
+// another. Only the callee-saved registers need saving (the C calling
+// convention lets the callee clobber eax, ecx and edx); eip is the return
+// address that the call to swtch() itself pushed. swtch.S depends on this
+// field order.
 struct context {
   uint edi;
   uint esi;
@@ -25,27 +17,43 @@ struct context {
   uint eip;
 };
 
-enum procstate { UNUSED, EMBRYO, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
-
-// Per-process state
-struct proc {
-  uint sz;                     // size of process memory (bytes)
-  pde_t* pgdir;                // page directory
-  char *kstack;                // bottom of kernel stack for this process
-  enum procstate state;        // process state
-  int pid;                     // process ID
-  struct proc *parent;         // parent process
-  struct trapframe *tf;        // trap frame for current syscall
-  struct context *context;     // swtch() here to run process
-  void *chan;                  // if non-zero, sleeping on chan
-  int killed;                  // if non-zero, have been killed
-  int xstate;                  // exit status returned to parent's wait
-  int kthread;                 // a kernel thread: no user memory, never returns to user
-  struct file *ofile[NOFILE];  // open files
-  struct inode *cwd;           // current directory
-  char name[16];               // process name (debugging)
+struct cpu {
+  uchar apicid;                // identifies this CPU's local APIC
+  volatile uint started;       // set by the CPU itself once it is running
+  struct proc *proc;           // running on this CPU now, or 0 in the scheduler
+  struct context *scheduler;   // where sched() returns to this CPU's scheduler loop
+  int ncli;                    // pushcli() nesting depth
+  int intena;                  // IF as it was at the outermost pushcli()
+  struct segdesc gdt[NSEGS];   // this CPU's descriptor table (slots in mmu.h)
+  struct taskstate ts;         // tells the CPU which kernel stack a trap lands on
 };
 
-// Process memory is laid out contiguously, low addresses first:
-//   text, original data and bss, a guard page, fixed-size stack,
-//   expandable heap
+extern struct cpu cpus[NCPU];
+extern int ncpu;
+
+enum procstate { UNUSED, EMBRYO, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
+
+struct proc {
+  // Identity and life cycle; proc.c's table lock guards these.
+  int pid;
+  char name[16];               // for ^P listings and kill messages
+  enum procstate state;
+  struct proc *parent;         // who wait()s for us; init adopts orphans
+  void *chan;                  // SLEEPING: the address we wait on
+  int killed;                  // checked at the user/kernel boundary
+  int xstate;                  // status handed to the parent by wait()
+  int kthread;                 // kernel thread: never runs in user mode
+
+  // Memory: user pages from 0 to sz (text and data, a guard page, the
+  // stack page, then the heap that sbrk grows), and this process's own
+  // kernel stack.
+  uint sz;
+  pde_t *pgdir;
+  char *kstack;                // lowest address of the kernel stack
+  struct trapframe *tf;        // user registers, saved at the top of kstack
+  struct context *context;     // kernel registers while not running
+
+  // Files.
+  struct file *ofile[NOFILE];  // indexed by file descriptor
+  struct inode *cwd;
+};

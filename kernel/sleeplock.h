@@ -1,9 +1,11 @@
-// Long-term lock: a process that waits for it sleeps instead of spinning.
+// A sleeplock: a process that wants it gives up the CPU until it is free.
+// For locks held across disk I/O (buffers, inodes), where spinning would
+// waste a CPU for milliseconds and interrupts must stay on.
 struct sleeplock {
-  uint locked;       // is the lock held?
-  struct spinlock lk; // spinlock protecting this sleep lock
+  uint locked;
+  struct spinlock lk; // guards locked and pid, and is the sleep() partner
 
-  // For debugging:
-  char *name;        // name of lock
-  int pid;           // process holding lock
+  // Diagnostics.
+  char *name;
+  int pid;            // holder
 };

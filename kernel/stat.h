@@ -1,12 +1,12 @@
-// File metadata returned by fstat().
-#define T_DIR  1   // directory
-#define T_FILE 2   // file
-#define T_DEV  3   // device
+// What fstat() reports about a file. Inode types (also used on disk):
+#define T_DIR  1
+#define T_FILE 2
+#define T_DEV  3
 
 struct stat {
-  short type;  // type of file
-  int dev;     // file system's disk device
-  uint ino;    // inode number
-  short nlink; // number of links to file
-  uint size;   // size of file in bytes
+  short type;   // T_DIR, T_FILE or T_DEV
+  int dev;      // the disk it lives on
+  uint ino;     // its inode number there
+  short nlink;  // directory entries that name it
+  uint size;    // bytes
 };

@@ -1,171 +1,173 @@
 // Small wrappers for x86 instructions that C cannot express, and the layout
 // of the trap frame that trapasm.S builds on the kernel stack.
 
+// Port I/O: the x86's second address space, used by the legacy devices
+// (serial ports, PIT, CMOS, IDE, PCI configuration) and by virtio's
+// legacy registers. "N" lets constant ports below 256 be immediates.
+
 static inline uchar
 inb(ushort port)
 {
-  uchar v;
-  asm volatile("inb %1,%0" : "=a" (v) : "d" (port));
-  return v;
+  uchar data;
+  asm volatile("inb %w1, %b0" : "=a" (data) : "Nd" (port));
+  return data;
 }
 
 static inline ushort
 inw(ushort port)
 {
-  ushort v;
-  asm volatile("inw %1,%0" : "=a" (v) : "d" (port));
-  return v;
+  ushort data;
+  asm volatile("inw %w1, %w0" : "=a" (data) : "Nd" (port));
+  return data;
 }
 
 static inline uint
 inl(ushort port)
 {
-  uint v;
-  asm volatile("inl %1,%0" : "=a" (v) : "d" (port));
-  return v;
+  uint data;
+  asm volatile("inl %w1, %0" : "=a" (data) : "Nd" (port));
+  return data;
 }
 
 static inline void
-outb(ushort port, uchar v)
+outb(ushort port, uchar data)
 {
-  asm volatile("outb %0,%1" : : "a" (v), "d" (port));
+  asm volatile("outb %b0, %w1" : : "a" (data), "Nd" (port));
 }
 
 static inline void
-outw(ushort port, ushort v)
+outw(ushort port, ushort data)
 {
-  asm volatile("outw %0,%1" : : "a" (v), "d" (port));
+  asm volatile("outw %w0, %w1" : : "a" (data), "Nd" (port));
 }
 
 static inline void
-outl(ushort port, uint v)
+outl(ushort port, uint data)
 {
-  asm volatile("outl %0,%1" : : "a" (v), "d" (port));
+  asm volatile("outl %0, %w1" : : "a" (data), "Nd" (port));
 }
 
-// Read cnt 32-bit words from port into addr (IDE data transfers).
+// Block transfers of n 32-bit words between a port and memory (IDE's data
+// register): the CPU repeats the instruction, advancing edi/esi, ecx times.
 static inline void
-insl(int port, void *addr, int cnt)
+insl(int port, void *dst, int n)
 {
-  asm volatile("cld; rep insl" :
-               "=D" (addr), "=c" (cnt) :
-               "d" (port), "0" (addr), "1" (cnt) :
-               "memory", "cc");
-}
-
-static inline void
-outsl(int port, const void *addr, int cnt)
-{
-  asm volatile("cld; rep outsl" :
-               "=S" (addr), "=c" (cnt) :
-               "d" (port), "0" (addr), "1" (cnt) :
-               "cc");
+  asm volatile("cld\n\trep insl"
+               : "+D" (dst), "+c" (n)
+               : "d" (port)
+               : "memory");
 }
 
 static inline void
-stosb(void *addr, int data, int cnt)
+outsl(int port, const void *src, int n)
 {
-  asm volatile("cld; rep stosb" :
-               "=D" (addr), "=c" (cnt) :
-               "0" (addr), "1" (cnt), "a" (data) :
-               "memory", "cc");
+  asm volatile("cld\n\trep outsl"
+               : "+S" (src), "+c" (n)
+               : "d" (port)
+               : "memory");
 }
+
+// Fill n bytes at dst with the low byte of value.
+static inline void
+stosb(void *dst, int value, int n)
+{
+  asm volatile("cld\n\trep stosb"
+               : "+D" (dst), "+c" (n)
+               : "a" (value)
+               : "memory");
+}
+
+// lgdt and lidt take a 6-byte operand in memory: the table's size minus
+// one, then its linear address.
+struct pseudodesc {
+  ushort limit;
+  uint base;
+} __attribute__((packed));
 
 struct segdesc;
-
-// Load the GDT register from a table of n bytes.
-static inline void
-lgdt(struct segdesc *p, int size)
-{
-  volatile ushort pd[3];
-  pd[0] = size-1;
-  pd[1] = (uint)p;
-  pd[2] = (uint)p >> 16;
-  asm volatile("lgdt (%0)" : : "r" (pd));
-}
-
 struct gatedesc;
 
 static inline void
-lidt(struct gatedesc *p, int size)
+lgdt(struct segdesc *table, int bytes)
 {
-  volatile ushort pd[3];
-  pd[0] = size-1;
-  pd[1] = (uint)p;
-  pd[2] = (uint)p >> 16;
-  asm volatile("lidt (%0)" : : "r" (pd));
+  struct pseudodesc d = { bytes - 1, (uint)table };
+  asm volatile("lgdt %0" : : "m" (d));
 }
 
 static inline void
-ltr(ushort sel)
+lidt(struct gatedesc *table, int bytes)
 {
-  asm volatile("ltr %0" : : "r" (sel));
+  struct pseudodesc d = { bytes - 1, (uint)table };
+  asm volatile("lidt %0" : : "m" (d));
+}
+
+// Load the task register with a TSS selector.
+static inline void
+ltr(ushort selector)
+{
+  asm volatile("ltr %0" : : "rm" (selector));
 }
 
 static inline uint
 readeflags(void)
 {
-  uint eflags;
-  asm volatile("pushfl; popl %0" : "=r" (eflags));
-  return eflags;
+  uint flags;
+  asm volatile("pushfl\n\tpopl %0" : "=rm" (flags));
+  return flags;
 }
 
-static inline void
-loadgs(ushort v)
-{
-  asm volatile("movw %0, %%gs" : : "r" (v));
-}
-
+// The "memory" clobbers keep the compiler from moving loads and stores
+// across the points where interrupts are switched.
 static inline void
 cli(void)
 {
-  asm volatile("cli");
+  asm volatile("cli" : : : "memory");
 }
 
 static inline void
 sti(void)
 {
-  asm volatile("sti");
+  asm volatile("sti" : : : "memory");
 }
 
 static inline void
 hlt(void)
 {
-  asm volatile("hlt");
+  asm volatile("hlt" : : : "memory");
 }
 
-// Atomically swap *addr and newval; returns the old *addr.
+// Store v at *p and return what was there, as one atomic step that every
+// CPU observes in order (xchg with memory is always locked). The basis of
+// spinlocks.
 static inline uint
-xchg(volatile uint *addr, uint newval)
+xchg(volatile uint *p, uint v)
 {
-  uint result;
-  asm volatile("lock; xchgl %0, %1" :
-               "+m" (*addr), "=a" (result) :
-               "1" (newval) :
-               "cc");
-  return result;
+  asm volatile("xchgl %0, %1" : "+r" (v), "+m" (*p) : : "memory");
+  return v;
 }
 
+// The linear address that caused the last page fault.
 static inline uint
 rcr2(void)
 {
-  uint val;
-  asm volatile("movl %%cr2,%0" : "=r" (val));
-  return val;
+  uint addr;
+  asm volatile("movl %%cr2, %0" : "=r" (addr));
+  return addr;
 }
 
+// Switch page directories (and flush the TLB).
 static inline void
-lcr3(uint val)
+lcr3(uint pgdir_pa)
 {
-  asm volatile("movl %0,%%cr3" : : "r" (val));
+  asm volatile("movl %0, %%cr3" : : "r" (pgdir_pa) : "memory");
 }
 
 static inline uint64
 rdtsc(void)
 {
-  uint64 v;
-  asm volatile("rdtsc" : "=A" (v));
-  return v;
+  uint lo, hi;
+  asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
+  return ((uint64)hi << 32) | lo;
 }
 
 // What trapasm.S pushes on the kernel stack, lowest address first.
