@@ -379,8 +379,9 @@ def student_repo(root, out, catchup=False):
     if catchup:
         for k in nums[1:]:
             _git(out, "checkout", "-q", "-b", f"lab{k}-catchup", f"lab{k}")
+            done = "lab 1" if k == 2 else f"labs 1-{k - 1}"
             _commit_tree(root, out, k, k - 1, labs,
-                         f"Lab {k} with the solutions of labs 1-{k - 1}")
+                         f"Lab {k} with the solutions of {done}")
     _git(out, "checkout", "-q", f"lab{nums[0]}")
 
 
