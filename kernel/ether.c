@@ -198,7 +198,9 @@ etherwrite(struct file *f, int user_src, uint addr, int n)
   char *buf;
   int r;
 
-  if(f->ip->minor != ETHER_MINOR_FRAMES || n < ETH_FRAME_MIN || n > ETH_FRAME_MAX)
+  if(f->ip->minor != ETHER_MINOR_FRAMES)
+    return -1;
+  if(n < ETH_FRAME_MIN || n > ETH_FRAME_MAX)
     return -1;
   // A page keeps the frame off the small kernel stack.
   if((buf = kalloc()) == 0)

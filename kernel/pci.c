@@ -195,7 +195,7 @@ static void
 pci_scan(void)
 {
   int bus, dev, func, nfunc;
-  uint id;
+  uint id, hdr;
 
   for(bus = 0; bus < 256; bus++){
     for(dev = 0; dev < 32; dev++){
@@ -204,8 +204,10 @@ pci_scan(void)
         id = pci_read(bus, dev, func, PCI_VENDOR_ID);
         if((id & 0xFFFF) == 0xFFFF)
           continue;
-        if(func == 0 && (pci_read(bus, dev, 0, PCI_HEADER_TYPE & ~3) & 0x800000))
-          nfunc = 8;                      // multi-function device
+        // Bit 7 of the header type: a multi-function device.
+        hdr = pci_read(bus, dev, 0, PCI_HEADER_TYPE & ~3) >> 16;
+        if(func == 0 && (hdr & 0x80))
+          nfunc = 8;
         pci_probe(bus, dev, func, id);
       }
     }
@@ -322,7 +324,8 @@ pci_print(struct pci_func *f)
     cprintf(" irq %d", f->irqline);
   for(i = 0; i < PCI_NBAR; i++){
     if(f->barsize[i] && f->bar[i])
-      cprintf(" %s%d 0x%x/%d", f->bario[i] ? "io" : "mem", i, f->bar[i], f->barsize[i]);
+      cprintf(" %s%d 0x%x/%d", f->bario[i] ? "io" : "mem", i,
+              f->bar[i], f->barsize[i]);
   }
   cprintf("\n");
 }

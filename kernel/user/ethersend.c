@@ -79,7 +79,8 @@ main(int argc, char *argv[])
     argv += 2;
   }
   if(argc < 4 || size < 0 || size > sizeof(frame) - 14){
-    fprintf(2, "usage: ethersend [-n size] dst-mac ethertype hex-payload [count]\n");
+    fprintf(2, "usage: ethersend [-n size] dst-mac ethertype "
+               "hex-payload [count]\n");
     exit(1);
   }
   if(parsehex(argv[1], frame, 6) != 6 || parsehex(argv[2], type, 2) != 2){
