@@ -21,6 +21,9 @@ CPUS    ?= 2
 MEM     ?= 256
 KCMDLINE ?=
 
+# Quiet by default: one short line per step; `make V=1` shows the commands.
+Q       := $(if $(V),,@)
+
 CC      := gcc
 LD      := ld
 OBJCOPY := objcopy
@@ -54,11 +57,13 @@ iso: $(B)/bvlab.iso
 
 $(B)/$(K)/%.o: $(K)/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/$(K)/%.o: $(K)/%.S $(B)/$(K)/entryother.bin
 	@mkdir -p $(@D)
-	$(CC) $(ASFLAGS) -c -o $@ $<
+	@echo "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -c -o $@ $<
 
 # The AP start-up code runs in real mode at 0x7000; it is linked there and
 # kept as a flat binary that smp.c copies into place (see entryother_blob.S).
@@ -69,24 +74,28 @@ $(B)/$(K)/entryother.bin: $(K)/entryother.S
 	$(OBJCOPY) -S -O binary -j .text $(B)/$(K)/entryother.elf $@
 
 $(B)/kernel.elf: $(KOBJS) $(K)/kernel.ld
-	$(LD) $(LDFLAGS) -T $(K)/kernel.ld -o $@ $(KOBJS)
-	objdump -S $@ > $(B)/kernel.asm
-	nm -n $@ > $(B)/kernel.sym
+	@echo "  LD      $@"
+	$(Q)$(LD) $(LDFLAGS) -T $(K)/kernel.ld -o $@ $(KOBJS)
+	$(Q)objdump -S $@ > $(B)/kernel.asm
+	$(Q)nm -n $@ > $(B)/kernel.sym
 
 # ---------------------------------------------------------------- user
 
 $(B)/$(U)/%.o: $(U)/%.c
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(UCFLAGS) -c -o $@ $<
 
 $(B)/$(U)/%.o: $(U)/%.S
 	@mkdir -p $(@D)
-	$(CC) $(ASFLAGS) -I$(U) -c -o $@ $<
+	@echo "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -I$(U) -c -o $@ $<
 
 # User programs start at 0x1000 so that page 0 stays unmapped: a null
 # pointer dereference kills the process instead of reading its own code.
 $(B)/$(U)/%: $(B)/$(U)/%.o $(ULIBOBJ)
-	$(LD) $(LDFLAGS) $(LDFLAGS_N) -e _start -Ttext 0x1000 -o $@ $^
+	@echo "  LD      $@"
+	$(Q)$(LD) $(LDFLAGS) $(LDFLAGS_N) -e _start -Ttext 0x1000 -o $@ $^
 
 # Keep the object files of user programs (make would delete intermediates).
 .SECONDARY:
