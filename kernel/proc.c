@@ -1,31 +1,44 @@
 // Processes: the process table, creation and exit, and scheduling.
 //
-// Every process, and every kernel thread, is a slot of the fixed table
-// ptable.proc[NPROC]. A slot moves through the states
+// Every process, and every kernel thread, lives in one slot of the fixed
+// array proctab[NPROC], and owns the kernel stack of the same index in
+// kstacks[]. A slot's life is
 //
 //   UNUSED -> EMBRYO -> RUNNABLE <-> RUNNING -> ZOMBIE -> UNUSED
 //                          ^           |
 //                          +- SLEEPING +
 //
-// and one spinlock, ptable.lock, guards every slot's state (and the
-// parent links), so that any transition is atomic with respect to all
-// CPUs. Each slot owns one kernel stack, kstacks[slot]: a trap from user
-// mode lands there (the TSS points at it), and so does the process's
-// saved kernel context while it is switched out.
+// A single spinlock, tablelock, protects the state, chan, parent and pid
+// fields of every slot. One lock for the whole table is coarse, but it
+// makes each state change atomic against every other CPU without any
+// lock-ordering rules between slots, and NPROC is small.
 //
-// Each CPU runs scheduler() on its own boot stack. Switching between a
-// process and the scheduler is always a swtch() made with ptable.lock
-// held; the lock is released by the other side (the scheduler after the
-// process gave up the CPU, the process when it is resumed). Holding the
-// lock across the switch is what makes sleep/wakeup free of lost wakeups:
-// a process marks itself SLEEPING and switches away before any wakeup(),
-// which needs the same lock, can look at it.
+// How the CPU changes hands. Each CPU runs scheduler() on its own boot
+// stack. A process leaves the CPU only through sched(), which it calls
+// with tablelock held after it has set its new state; swtch() then lands
+// in the scheduler, which still holds that same lock and releases it
+// when it has finished looking at the table. When the scheduler later
+// picks the process it takes tablelock first, and the process releases
+// it on the other side of the switch. So the lock is acquired by one
+// thread of control and released by another, and no other CPU can see a
+// slot half way through a switch (say, RUNNABLE while its registers are
+// still being saved).
 //
-// The first process has no built-in code: its first run, in forkret(),
-// initialises the file system (which can sleep, so it cannot happen in
-// main) and exec()s /init straight from the kernel. Kernel threads are
-// processes with kthread set and no user memory; they start in
-// kthread_start() and never return to user mode.
+// Why sleep() cannot miss a wakeup. A sleeper tests its condition under
+// some lock lk, then calls sleep(chan, lk). sleep() takes tablelock
+// before it lets go of lk, and keeps tablelock until sched() has parked
+// the process. A waker changes the condition under lk and then calls
+// wakeup(chan), which needs tablelock. Whichever order the two CPUs run
+// in, the waker either changes the condition before the sleeper tests it
+// (and the sleeper does not sleep), or finds the sleeper already marked
+// SLEEPING on chan (and makes it RUNNABLE). There is no moment when the
+// sleeper has decided to sleep but is not yet findable.
+//
+// The first process has no code of its own: its first run, in forkret(),
+// sets up the file system (which reads the disk and so may sleep, which
+// only a process can do) and exec()s /init from inside the kernel.
+// Kernel threads are processes with kthread set and no user memory; they
+// begin in kthread_start() and never enter user mode.
 
 #include "types.h"
 #include "defs.h"
@@ -39,559 +52,693 @@
 struct cpu cpus[NCPU];
 int ncpu;
 
-struct {
-  struct spinlock lock;
-  struct proc proc[NPROC];
-} ptable;
+static struct spinlock tablelock;
+static struct proc proctab[NPROC];
 
-// One kernel stack per table slot: a fixed array rather than kalloc(),
-// because KSTACKSIZE is two pages and kalloc() hands out single pages.
+// Kernel stacks are static rather than kalloc()ed: a stack is two pages
+// and the page allocator only hands out one page at a time.
 static char kstacks[NPROC][KSTACKSIZE] __attribute__((aligned(PGSIZE)));
 
 static struct proc *initproc;
-static int nextpid = 1;
-static int fsready;             // has the first process set up the fs?
+static int lastpid;
+static int fsready;             // set once forkret() has mounted the root
 
-extern void trapret(void);
+extern void trapret(void);      // trapasm.S: pop a trap frame, iret
 static void forkret(void);
 static void kthread_start(void (*fn)(void*), void *arg);
-static void wakeup1(void *chan);
 
 void
 pinit(void)
 {
-  initlock(&ptable.lock, "ptable");
+  initlock(&tablelock, "ptable");
 }
 
-// This CPU's struct cpu, found by its LAPIC id. Interrupts must be off:
-// a process preempted between reading the id and using the result could
-// be resumed on another CPU, holding the wrong struct cpu.
+// This CPU's struct cpu, found by its local APIC id. The caller must have
+// interrupts off; otherwise a timer interrupt could reschedule it onto
+// another CPU between the lookup and the use of the answer.
 struct cpu*
 mycpu(void)
 {
-  int id, i;
+  int apic, i;
 
   if(readeflags() & FL_IF)
-    panic("mycpu: called with interrupts enabled");
-  // Before the CPUs are enumerated only the boot CPU runs.
-  if(ncpu == 0)
+    panic("mycpu: interrupts are on");
+  if(ncpu == 0)                 // early boot: only the boot CPU exists
     return &cpus[0];
-  id = lapicid();
-  for(i = 0; i < ncpu; i++)
-    if(cpus[i].apicid == id)
+  apic = lapicid();
+  for(i = 0; i < ncpu; i++){
+    if(cpus[i].apicid == apic)
       return &cpus[i];
-  panic("mycpu: unknown apicid");
+  }
+  panic("mycpu: apic id not in cpus[]");
 }
 
-// Index of this CPU in cpus[]. Interrupts must be off (see mycpu).
 int
 cpuid(void)
 {
   return mycpu() - cpus;
 }
 
-// The process running on this CPU, or 0 in the scheduler. Safe with
-// interrupts on: a process stays itself when it moves between CPUs.
+// The process this CPU is running, or 0 while in the scheduler. Callable
+// with interrupts on: even if we migrate right after reading c->proc, the
+// process we read is still us.
 struct proc*
 myproc(void)
 {
-  struct proc *p;
+  struct proc *me;
 
   pushcli();
-  p = mycpu()->proc;
+  me = mycpu()->proc;
   popcli();
-  return p;
+  return me;
 }
 
-// Has p been killed? An aligned int is read atomically, and a stale 0 only
-// delays the exit: kill() also wakes the process if it sleeps.
+// Has p been marked by kill()? Read without tablelock: a word-sized load
+// cannot tear, and reading a stale 0 merely postpones the exit, because
+// kill() also makes a sleeping victim runnable again.
 int
 killed(struct proc *p)
 {
   return *(volatile int*)&p->killed;
 }
 
-// Claim an UNUSED slot and give it a pid and a kernel stack laid out so
-// that its first swtch() lands in forkret() and then returns to user mode
-// through trapret. Returns the slot in state EMBRYO, or 0 if the table is
-// full. The caller fills in memory and state.
+// ---- Slots and kernel stacks ----
+
+// Clear everything a slot remembers of its last owner except the kernel
+// stack array itself. Caller holds tablelock or owns the slot outright.
+static void
+clearslot(struct proc *p)
+{
+  p->pid = 0;
+  p->parent = 0;
+  p->chan = 0;
+  p->killed = 0;
+  p->xstate = 0;
+  p->kthread = 0;
+  p->name[0] = '\0';
+  p->sz = 0;
+  p->pgdir = 0;
+  p->kstack = 0;
+  p->tf = 0;
+  p->context = 0;
+}
+
+// Find an UNUSED slot, give it a fresh pid, and mark it EMBRYO so that no
+// other CPU takes it and the scheduler leaves it alone while we fill it
+// in without the lock. Returns 0 when all NPROC slots are busy.
 static struct proc*
 allocproc(void)
 {
-  struct proc *p;
-  char *sp;
+  struct proc *p = 0;
+  int i;
 
-  acquire(&ptable.lock);
-  for(p = ptable.proc; p < &ptable.proc[NPROC]; p++)
-    if(p->state == UNUSED)
-      goto found;
-  release(&ptable.lock);
-  return 0;
-
-found:
-  p->state = EMBRYO;
-  p->pid = nextpid++;
-  p->killed = 0;
-  p->xstate = 0;
-  p->kthread = 0;
-  p->chan = 0;
-  p->parent = 0;
-  release(&ptable.lock);
-
-  p->kstack = kstacks[p - ptable.proc];
-  sp = p->kstack + KSTACKSIZE;
-
-  // The trap frame that trapret will pop.
-  sp -= sizeof(*p->tf);
-  p->tf = (struct trapframe*)sp;
-  memset(p->tf, 0, sizeof(*p->tf));
-
-  // forkret() "returns" to trapret.
-  sp -= 4;
-  *(uint*)sp = (uint)trapret;
-
-  sp -= sizeof(*p->context);
-  p->context = (struct context*)sp;
-  memset(p->context, 0, sizeof(*p->context));
-  p->context->eip = (uint)forkret;
+  acquire(&tablelock);
+  for(i = 0; i < NPROC && p == 0; i++){
+    if(proctab[i].state == UNUSED)
+      p = &proctab[i];
+  }
+  if(p){
+    clearslot(p);
+    p->state = EMBRYO;
+    p->pid = ++lastpid;
+    p->kstack = kstacks[p - proctab];
+  }
+  release(&tablelock);
   return p;
 }
 
-// Return a slot to UNUSED, freeing its memory. Caller holds ptable.lock;
-// p's files and cwd were already released by exit().
+// Give a slot back: free its page directory and user memory and mark it
+// UNUSED. Open files and cwd must already be gone (exit() drops them).
+// Caller holds tablelock.
 static void
 freeproc(struct proc *p)
 {
-  if(p->pgdir)
-    freevm(p->pgdir);
-  p->pgdir = 0;
-  p->sz = 0;
-  p->kstack = 0;
-  p->tf = 0;
-  p->pid = 0;
-  p->parent = 0;
-  p->name[0] = 0;
-  p->killed = 0;
-  p->kthread = 0;
-  p->xstate = 0;
+  pde_t *pgdir = p->pgdir;
+
+  clearslot(p);
+  if(pgdir)
+    freevm(pgdir);
   p->state = UNUSED;
 }
 
-// Undo allocproc() for a process that never ran.
+// Hand back a slot that allocproc() gave us but that never ran.
 static void
-unallocproc(struct proc *p)
+abandon(struct proc *p)
 {
-  acquire(&ptable.lock);
+  acquire(&tablelock);
   freeproc(p);
-  release(&ptable.lock);
+  release(&tablelock);
 }
 
-// Make the first process. It has an empty address space (kernel mappings
-// only) and a trap frame for user mode; forkret() will fill it by exec.
+// Below sp, put a context whose saved eip is pc, and make it p's: the
+// first swtch() to p will then "return" to pc with sp as its stack.
+static void
+firstcontext(struct proc *p, uint *sp, uint pc)
+{
+  struct context *ctx = (struct context*)sp - 1;
+
+  memset(ctx, 0, sizeof(*ctx));
+  ctx->eip = pc;
+  p->context = ctx;
+}
+
+// Kernel stack of a process that will run in user mode. From the top:
+//
+//   struct trapframe      what trapret pops into the user registers
+//   &trapret              forkret()'s return address
+//   struct context        what the first swtch() loads; eip = forkret
+static void
+userstack(struct proc *p)
+{
+  uint *sp;
+
+  p->tf = (struct trapframe*)(p->kstack + KSTACKSIZE) - 1;
+  memset(p->tf, 0, sizeof(*p->tf));
+  sp = (uint*)p->tf;
+  *--sp = (uint)trapret;
+  firstcontext(p, sp, (uint)forkret);
+}
+
+// Kernel stack of a kernel thread. kthread_start(fn, arg) finds its two
+// arguments above a dummy return address, as if it had been called; it
+// never returns, so the dummy is never used.
+static void
+threadstack(struct proc *p, void (*fn)(void*), void *arg)
+{
+  uint *sp = (uint*)(p->kstack + KSTACKSIZE);
+
+  *--sp = (uint)arg;
+  *--sp = (uint)fn;
+  *--sp = 0;
+  p->tf = 0;
+  firstcontext(p, sp, (uint)kthread_start);
+}
+
+// Publish an EMBRYO whose memory, stack and files are ready.
+static void
+makerunnable(struct proc *p, struct proc *parent)
+{
+  acquire(&tablelock);
+  p->parent = parent;
+  p->state = RUNNABLE;
+  release(&tablelock);
+}
+
+// ---- Creating processes ----
+
+// User segment selectors and interrupts on: what a process needs in its
+// trap frame before its first return to user mode.
+static void
+usersegments(struct trapframe *tf)
+{
+  ushort data = (SEG_UDATA << 3) | DPL_USER;
+
+  tf->cs = (SEG_UCODE << 3) | DPL_USER;
+  tf->ds = data;
+  tf->es = data;
+  tf->fs = data;
+  tf->gs = data;
+  tf->ss = data;
+  tf->eflags = FL_IF;
+}
+
+// Create the first process: kernel mappings only, no user pages yet.
+// forkret() fills its address space by exec()ing /init.
 void
 userinit(void)
 {
-  struct proc *p;
+  struct proc *p = allocproc();
 
-  if((p = allocproc()) == 0)
-    panic("userinit: no process slot");
-  initproc = p;
+  if(p == 0)
+    panic("userinit: process table full");
   if((p->pgdir = setupkvm()) == 0)
-    panic("userinit: out of memory");
-  p->sz = 0;
-  p->tf->cs = (SEG_UCODE << 3) | DPL_USER;
-  p->tf->ds = (SEG_UDATA << 3) | DPL_USER;
-  p->tf->es = p->tf->ds;
-  p->tf->fs = p->tf->ds;
-  p->tf->gs = p->tf->ds;
-  p->tf->ss = p->tf->ds;
-  p->tf->eflags = FL_IF;
+    panic("userinit: no memory for a page directory");
+  userstack(p);
+  usersegments(p->tf);
   safestrcpy(p->name, "init", sizeof(p->name));
-  p->cwd = 0;                     // set in forkret, once the fs is up
-
-  acquire(&ptable.lock);
-  p->state = RUNNABLE;
-  release(&ptable.lock);
+  p->cwd = 0;                   // forkret() sets it once the fs is up
+  initproc = p;
+  makerunnable(p, 0);
 }
 
-// Grow (n > 0) or shrink (n < 0) the current process's memory by n bytes.
+// Change the size of the current process's memory by n bytes (n may be
+// negative). Returns 0, or -1 if the size would wrap or memory runs out.
 int
 growproc(int n)
 {
   struct proc *p = myproc();
-  uint sz, newsz;
+  uint oldsz = p->sz;
+  uint want = oldsz + n;
 
   if(p->kthread)
     return -1;
-  sz = p->sz;
-  newsz = sz + n;
   if(n > 0){
-    if(newsz < sz || (newsz = allocuvm(p->pgdir, sz, newsz)) == 0)
+    if(want < oldsz)
+      return -1;
+    if((want = allocuvm(p->pgdir, oldsz, want)) == 0)
       return -1;
   } else if(n < 0){
-    if(newsz > sz)
+    if(want > oldsz)
       return -1;
-    newsz = deallocuvm(p->pgdir, sz, newsz);
+    want = deallocuvm(p->pgdir, oldsz, want);
   }
-  p->sz = newsz;
+  p->sz = want;
   switchuvm(p);
   return 0;
 }
 
-// Create a copy of the current process, which returns 0 in the child and
-// the child's pid in the parent.
+// Duplicate the calling process. The parent gets the child's pid, the
+// child (whose registers are a copy of the parent's) gets 0.
 int
 fork(void)
 {
-  struct proc *np, *p = myproc();
-  int i, pid;
+  struct proc *parent = myproc();
+  struct proc *child;
+  int fd, pid;
 
-  if(p->kthread)
+  if(parent->kthread)
     return -1;
-  if((np = allocproc()) == 0)
+  if((child = allocproc()) == 0)
     return -1;
-  if((np->pgdir = copyuvm(p->pgdir, p->sz)) == 0){
-    unallocproc(np);
+  child->pgdir = copyuvm(parent->pgdir, parent->sz);
+  if(child->pgdir == 0){
+    abandon(child);
     return -1;
   }
-  np->sz = p->sz;
-  *np->tf = *p->tf;
-  np->tf->eax = 0;                // fork() returns 0 in the child
+  child->sz = parent->sz;
+  userstack(child);
+  *child->tf = *parent->tf;
+  child->tf->eax = 0;           // the child's return value
 
-  for(i = 0; i < NOFILE; i++)
-    np->ofile[i] = p->ofile[i] ? filedup(p->ofile[i]) : 0;
-  np->cwd = p->cwd ? idup(p->cwd) : 0;
-  safestrcpy(np->name, p->name, sizeof(p->name));
-  pid = np->pid;
+  for(fd = 0; fd < NOFILE; fd++)
+    child->ofile[fd] = parent->ofile[fd] ? filedup(parent->ofile[fd]) : 0;
+  child->cwd = parent->cwd ? idup(parent->cwd) : 0;
+  safestrcpy(child->name, parent->name, sizeof(child->name));
 
-  acquire(&ptable.lock);
-  np->parent = p;
-  np->state = RUNNABLE;
-  release(&ptable.lock);
+  pid = child->pid;
+  makerunnable(child, parent);
   return pid;
 }
 
-// Start a kernel thread running fn(arg). It has a kernel-only page
-// directory (so switchuvm() works for it like for any process), no user
-// memory and no open files. Returns its pid, or -1.
+// Start a kernel thread that runs fn(arg). It gets a page directory with
+// only the kernel mappings, so that switchuvm() treats it like any other
+// process, and no user memory or open files. Returns its pid, or -1.
 int
 kthread_create(char *name, void (*fn)(void*), void *arg)
 {
-  struct proc *np, *p = myproc();
-  uint *sp;
+  struct proc *creator = myproc();
+  struct proc *t;
   int pid;
 
-  if((np = allocproc()) == 0)
+  if((t = allocproc()) == 0)
     return -1;
-  if((np->pgdir = setupkvm()) == 0){
-    unallocproc(np);
+  if((t->pgdir = setupkvm()) == 0){
+    abandon(t);
     return -1;
   }
-  np->sz = 0;
-  np->kthread = 1;
-  // The root, once there is a file system; looking up "/" reads no disk
-  // block, so this is safe outside a process too.
-  np->cwd = fsready ? namei("/") : 0;
-  safestrcpy(np->name, name, sizeof(np->name));
-
-  // Replace the frame allocproc built: the first swtch() now returns into
-  // kthread_start(fn, arg), which sees fn and arg as its arguments above
-  // a return address that must never be used.
-  sp = (uint*)(np->kstack + KSTACKSIZE);
-  *--sp = (uint)arg;
-  *--sp = (uint)fn;
-  *--sp = 0;
-  sp -= sizeof(struct context) / sizeof(uint);
-  np->context = (struct context*)sp;
-  memset(np->context, 0, sizeof(*np->context));
-  np->context->eip = (uint)kthread_start;
-  np->tf = 0;
-  pid = np->pid;
-
-  acquire(&ptable.lock);
-  np->parent = p ? p : initproc;
-  np->state = RUNNABLE;
-  release(&ptable.lock);
+  t->kthread = 1;
+  threadstack(t, fn, arg);
+  // Resolving "/" touches no disk block, so this is safe even when the
+  // creator is not a process.
+  t->cwd = fsready ? namei("/") : 0;
+  safestrcpy(t->name, name, sizeof(t->name));
+  pid = t->pid;
+  makerunnable(t, creator ? creator : initproc);
   return pid;
 }
 
-// Where a kernel thread begins, holding ptable.lock from the scheduler.
+// First code a kernel thread runs. The scheduler switched here holding
+// tablelock, so let go of it, as sched()'s callers would have.
 static void
 kthread_start(void (*fn)(void*), void *arg)
 {
-  release(&ptable.lock);
-  // Scheduler switches happen with interrupts off; a thread wants them on
-  // (release() only restores the scheduler's state).
+  release(&tablelock);
+  // The switch happened with interrupts off, and release() only brings
+  // back the scheduler's saved state; a thread wants to be preemptible.
   sti();
   fn(arg);
   exit(0);
 }
 
-// Where every process made by allocproc() begins, holding ptable.lock
-// from the scheduler. Returns to trapret, and so to user mode.
+// Mount the root file system and turn the first process into /init.
+static void
+startinit(struct proc *p)
+{
+  char *argv[] = { "init", 0 };
+
+  iinit(ROOTDEV);
+  initlog(ROOTDEV);
+  fsready = 1;
+  if((p->cwd = namei("/")) == 0)
+    panic("startinit: no root directory");
+  if(exec("/init", argv) < 0)
+    panic("startinit: exec /init failed");
+}
+
+// First code a user process runs, reached by the scheduler's swtch()
+// with tablelock held. Its return address on the stack is trapret.
 static void
 forkret(void)
 {
   struct proc *p = myproc();
-  char *argv[] = { "init", 0 };
 
-  release(&ptable.lock);
-  // The scheduler switched here with interrupts off; the process wants
-  // them on (and trapret would turn them on anyway).
-  sti();
-
-  if(p == initproc && p->cwd == 0){
-    // File system set-up reads the disk and may sleep, which needs a
-    // process: this is the first moment one exists.
-    iinit(ROOTDEV);
-    initlog(ROOTDEV);
-    fsready = 1;
-    p->cwd = namei("/");
-    if(p->cwd == 0 || exec("/init", argv) < 0)
-      panic("init: cannot exec /init");
-  }
+  release(&tablelock);
+  sti();                        // the scheduler switched with them off
+  // The disk can only be read from a process, because waiting for it
+  // means sleep(); the first process is the first chance to do that.
+  if(p == initproc && p->cwd == 0)
+    startinit(p);
 }
 
-// Pass p's children to init. Caller holds ptable.lock.
+// ---- Exit and wait ----
+
+// Drop every open file and the working directory of p.
 static void
-reparent(struct proc *p)
+dropfiles(struct proc *p)
 {
-  struct proc *q;
+  int fd;
 
-  for(q = ptable.proc; q < &ptable.proc[NPROC]; q++){
-    if(q->parent == p){
-      q->parent = initproc;
-      if(q->state == ZOMBIE)
-        wakeup1(initproc);
-    }
+  for(fd = 0; fd < NOFILE; fd++){
+    if(p->ofile[fd] == 0)
+      continue;
+    fileclose(p->ofile[fd]);
+    p->ofile[fd] = 0;
+  }
+  if(p->cwd == 0)
+    return;
+  begin_op();
+  iput(p->cwd);
+  end_op();
+  p->cwd = 0;
+}
+
+// Make every process asleep on chan runnable. Caller holds tablelock.
+static void
+wakeup_locked(void *chan)
+{
+  struct proc *p;
+  int i;
+
+  for(i = 0; i < NPROC; i++){
+    p = &proctab[i];
+    if(p->state != SLEEPING || p->chan != chan)
+      continue;
+    p->state = RUNNABLE;
   }
 }
 
-// Terminate the current process with the given status. It stays a ZOMBIE
-// until its parent collects the status in wait().
+// Give dead's children to init, and wake init if one of them is already
+// a zombie it must collect. Caller holds tablelock.
+static void
+orphan(struct proc *dead)
+{
+  int i, zombies = 0;
+
+  for(i = 0; i < NPROC; i++){
+    if(proctab[i].parent != dead)
+      continue;
+    proctab[i].parent = initproc;
+    zombies += proctab[i].state == ZOMBIE;
+  }
+  if(zombies)
+    wakeup_locked(initproc);
+}
+
+// End the current process. Its slot stays a ZOMBIE, holding status, until
+// the parent's wait() collects it.
 void
 exit(int status)
 {
   struct proc *p = myproc();
-  int fd;
 
   if(p == initproc)
-    panic("exit: init exiting");
+    panic("exit: init must not exit");
+  dropfiles(p);
 
-  for(fd = 0; fd < NOFILE; fd++){
-    if(p->ofile[fd]){
-      fileclose(p->ofile[fd]);
-      p->ofile[fd] = 0;
-    }
-  }
-  if(p->cwd){
-    begin_op();
-    iput(p->cwd);
-    end_op();
-    p->cwd = 0;
-  }
-
-  acquire(&ptable.lock);
-  // A kernel thread started before init has no parent yet.
-  if(p->parent == 0)
+  acquire(&tablelock);
+  if(p->parent == 0)            // a kernel thread made before init
     p->parent = initproc;
+  // The parent may be asleep in wait(); holding tablelock, it stays
+  // asleep until we are a ZOMBIE it can find.
   if(p->parent)
-    wakeup1(p->parent);
-  reparent(p);
+    wakeup_locked(p->parent);
+  orphan(p);
   p->xstate = status;
   p->state = ZOMBIE;
   sched();
-  panic("exit: zombie ran again");
+  panic("exit: a zombie was scheduled");
 }
 
-// Wait for a child to exit; store its status at user address addr unless
-// addr is 0, and return its pid. Returns -1 if there are no children, the
-// caller was killed, or addr is bad (the child is then left to a later
-// wait()).
+// Look through the table for children of parent. Returns how many there
+// are and sets *zombie to the first that has exited (0 if none).
+// Caller holds tablelock.
+static int
+findchildren(struct proc *parent, struct proc **zombie)
+{
+  int i, n = 0;
+
+  *zombie = 0;
+  for(i = 0; i < NPROC; i++){
+    if(proctab[i].parent != parent)
+      continue;
+    n++;
+    if(*zombie == 0 && proctab[i].state == ZOMBIE)
+      *zombie = &proctab[i];
+  }
+  return n;
+}
+
+// Collect a zombie child: copy its status out to user address addr (if
+// addr is not 0) and free its slot. If the copy fails the child is left
+// for a later wait(). Caller holds tablelock.
+static int
+reap(struct proc *parent, struct proc *child, uint addr)
+{
+  int pid, n = sizeof(child->xstate);
+
+  if(addr != 0){
+    if(!uaccess_ok(parent, addr, n))
+      return -1;
+    if(copyout(parent->pgdir, addr, &child->xstate, n) < 0)
+      return -1;
+  }
+  pid = child->pid;
+  freeproc(child);
+  return pid;
+}
+
+// Wait for a child to exit and return its pid, storing its exit status at
+// user address addr unless addr is 0. Returns -1 if there is no child, if
+// the caller is killed while waiting, or if addr is bad.
 int
 wait(uint addr)
 {
-  struct proc *q, *p = myproc();
-  int havekids, pid;
+  struct proc *me = myproc();
+  struct proc *z;
+  int nkids, r;
 
-  acquire(&ptable.lock);
+  acquire(&tablelock);
   for(;;){
-    havekids = 0;
-    for(q = ptable.proc; q < &ptable.proc[NPROC]; q++){
-      if(q->parent != p)
-        continue;
-      havekids = 1;
-      if(q->state != ZOMBIE)
-        continue;
-      if(addr != 0 && (!uaccess_ok(p, addr, sizeof(q->xstate)) ||
-         copyout(p->pgdir, addr, &q->xstate, sizeof(q->xstate)) < 0)){
-        release(&ptable.lock);
-        return -1;
-      }
-      pid = q->pid;
-      freeproc(q);
-      release(&ptable.lock);
-      return pid;
+    nkids = findchildren(me, &z);
+    if(z != 0){
+      r = reap(me, z, addr);
+      break;
     }
-    if(!havekids || killed(p)){
-      release(&ptable.lock);
-      return -1;
+    if(nkids == 0 || killed(me)){
+      r = -1;
+      break;
     }
-    // exit() wakes the parent with ptable.lock held, so it cannot slip in
-    // between the scan above and this sleep.
-    sleep(p, &ptable.lock);
+    // A child's exit() needs tablelock to wake us, and we hold it from
+    // the scan until sleep() has parked us, so the wakeup cannot fall
+    // into the gap. sleep() with tablelock itself just parks.
+    sleep(me, &tablelock);
   }
+  release(&tablelock);
+  return r;
 }
 
-// Each CPU's scheduler: pick a RUNNABLE process, run it until it gives the
-// CPU back, repeat, in round-robin order over the table. With nothing to
-// run the CPU halts until the next interrupt instead of spinning, which
-// matters under software emulation where a spinning CPU steals time from
-// the one doing real work.
+// ---- Scheduling ----
+
+// Run p on this CPU until it comes back through sched(). Caller holds
+// tablelock, which p's side releases and retakes before it returns here.
+static void
+runproc(struct cpu *c, struct proc *p)
+{
+  c->proc = p;
+  switchuvm(p);
+  p->state = RUNNING;
+  swtch(&c->scheduler, p->context);
+  // p yielded, slept or exited; we are on our own stack again.
+  switchkvm();
+  c->proc = 0;
+}
+
+// One pass over the table, running each RUNNABLE slot in index order.
+// Returns how many ran.
+static int
+schedpass(struct cpu *c)
+{
+  int i, ran = 0;
+
+  acquire(&tablelock);
+  for(i = 0; i < NPROC; i++){
+    if(proctab[i].state == RUNNABLE){
+      runproc(c, &proctab[i]);
+      ran++;
+    }
+  }
+  release(&tablelock);
+  return ran;
+}
+
+// Each CPU ends up here after boot and never leaves: pass after pass over
+// the table, round robin. A pass that finds nothing to run halts the CPU
+// until an interrupt, rather than spinning: under TCG a spinning virtual
+// CPU takes host time from the one that has work.
 void
 scheduler(void)
 {
   struct cpu *c;
-  struct proc *p;
-  int ran;
 
   cli();
   c = mycpu();
   c->proc = 0;
   for(;;){
-    // Scan with interrupts off, so that the halt below cannot miss an
-    // interrupt that arrives after the scan found nothing.
+    // The pass runs with interrupts off so that an interrupt which makes
+    // something runnable after the pass looked cannot be taken before
+    // the hlt and so leave us halted with work waiting.
     cli();
-    ran = 0;
-    acquire(&ptable.lock);
-    for(p = ptable.proc; p < &ptable.proc[NPROC]; p++){
-      if(p->state != RUNNABLE)
-        continue;
-      c->proc = p;
-      switchuvm(p);
-      p->state = RUNNING;
-      swtch(&c->scheduler, p->context);
-      // The process is back in the scheduler (yield, sleep or exit).
-      switchkvm();
-      c->proc = 0;
-      ran = 1;
-    }
-    release(&ptable.lock);
-    if(!ran){
-      // sti takes effect only after the next instruction, so an interrupt
-      // that is already pending wakes the hlt instead of being lost.
-      asm volatile("sti; hlt");
-    }
+    if(schedpass(c) > 0)
+      continue;
+    // sti enables interrupts only after the following instruction, so a
+    // pending interrupt ends the hlt instead of slipping in before it.
+    asm volatile("sti; hlt");
   }
 }
 
-// Switch from the current process to this CPU's scheduler. The caller
-// holds ptable.lock (and no other lock) and has already changed the
-// process's state. intena belongs to this kernel thread, not to the CPU,
-// so it is saved here and restored when the thread runs again, on
-// whichever CPU that is.
+// Leave the CPU and return to this CPU's scheduler. The caller holds
+// tablelock and nothing else, and has already set p->state to what p
+// should be while it is away.
 void
 sched(void)
 {
   struct proc *p = myproc();
+  struct cpu *c = mycpu();
   int intena;
 
-  if(!holding(&ptable.lock))
-    panic("sched: ptable.lock not held");
-  if(mycpu()->ncli != 1)
-    panic("sched: other locks held");
+  if(!holding(&tablelock))
+    panic("sched: tablelock not held");
+  if(c->ncli != 1)
+    panic("sched: holding a lock besides tablelock");
   if(p->state == RUNNING)
-    panic("sched: process still running");
+    panic("sched: state not changed");
   if(readeflags() & FL_IF)
-    panic("sched: interrupts enabled");
-  intena = mycpu()->intena;
-  swtch(&p->context, mycpu()->scheduler);
-  mycpu()->intena = intena;
+    panic("sched: interrupts on");
+
+  // Whether interrupts were on before the first pushcli() is a property
+  // of this thread, not of the CPU, so it travels with us on our stack.
+  intena = c->intena;
+  swtch(&p->context, c->scheduler);
+  // We may resume on a different CPU: find it again before restoring.
+  c = mycpu();
+  c->intena = intena;
 }
 
-// Give up the CPU for one scheduling round.
+// Let other processes run; we stay RUNNABLE and come back in our turn.
 void
 yield(void)
 {
-  acquire(&ptable.lock);
-  myproc()->state = RUNNABLE;
+  struct proc *p = myproc();
+
+  acquire(&tablelock);
+  p->state = RUNNABLE;
   sched();
-  release(&ptable.lock);
+  release(&tablelock);
 }
 
-// Atomically release lk and sleep on chan; lk is held again on return.
-// Taking ptable.lock before letting go of lk means a wakeup(chan), which
-// must hold ptable.lock too, cannot run between the caller's test of its
-// condition and this process being marked SLEEPING.
+// Mark the current process asleep on chan and switch away; returns once
+// someone has made it runnable again. Caller holds tablelock.
+static void
+park(struct proc *p, void *chan)
+{
+  p->chan = chan;
+  p->state = SLEEPING;
+  sched();
+  p->chan = 0;
+}
+
+// Sleep on chan, giving up lk for the duration; lk is held again when
+// sleep() returns. The file comment explains why taking tablelock before
+// releasing lk rules out a lost wakeup. A caller that already holds
+// tablelock (wait()) has nothing to swap.
 void
 sleep(void *chan, struct spinlock *lk)
 {
   struct proc *p = myproc();
 
   if(p == 0)
-    panic("sleep: no process");
+    panic("sleep: not in a process");
   if(lk == 0)
-    panic("sleep: no lock");
+    panic("sleep: caller holds no lock");
 
-  if(lk != &ptable.lock){
-    acquire(&ptable.lock);
-    release(lk);
+  if(lk == &tablelock){
+    park(p, chan);
+    return;
   }
-  p->chan = chan;
-  p->state = SLEEPING;
-  sched();
-  p->chan = 0;
-
-  if(lk != &ptable.lock){
-    release(&ptable.lock);
-    acquire(lk);
-  }
+  acquire(&tablelock);
+  release(lk);
+  park(p, chan);
+  release(&tablelock);
+  acquire(lk);
 }
 
-// Make every process sleeping on chan runnable. Caller holds ptable.lock.
-static void
-wakeup1(void *chan)
-{
-  struct proc *p;
-
-  for(p = ptable.proc; p < &ptable.proc[NPROC]; p++)
-    if(p->state == SLEEPING && p->chan == chan)
-      p->state = RUNNABLE;
-}
-
+// Wake every process sleeping on chan. Wakers should hold the lock that
+// guards the condition the sleepers test (see the file comment).
 void
 wakeup(void *chan)
 {
-  acquire(&ptable.lock);
-  wakeup1(chan);
-  release(&ptable.lock);
+  acquire(&tablelock);
+  wakeup_locked(chan);
+  release(&tablelock);
 }
 
-// Mark process pid killed. It exits the next time it is about to return
-// to user mode (trap.c); a sleeping process is woken so that it gets
-// there, and every sleep loop that can wait long checks killed().
-// Kernel threads are only marked: they must poll killed() themselves.
+// The live slot with this pid, or 0. Caller holds tablelock.
+static struct proc*
+findpid(int pid)
+{
+  int i;
+
+  for(i = 0; i < NPROC; i++){
+    if(proctab[i].state != UNUSED && proctab[i].pid == pid)
+      return &proctab[i];
+  }
+  return 0;
+}
+
+// Ask process pid to die. Nothing is torn down here: the victim exits by
+// itself when it next heads back to user mode (trap.c). If it is asleep we
+// make it runnable so that it gets there; every sleep that may last long
+// rechecks killed(). Kernel threads only get the mark and must poll it.
 int
 kill(int pid)
 {
   struct proc *p;
 
-  acquire(&ptable.lock);
-  for(p = ptable.proc; p < &ptable.proc[NPROC]; p++){
-    if(p->pid == pid && p->state != UNUSED){
-      p->killed = 1;
-      if(p->state == SLEEPING)
-        p->state = RUNNABLE;
-      release(&ptable.lock);
-      return 0;
-    }
+  acquire(&tablelock);
+  p = findpid(pid);
+  if(p){
+    p->killed = 1;
+    if(p->state == SLEEPING)
+      p->state = RUNNABLE;
   }
-  release(&ptable.lock);
-  return -1;
+  release(&tablelock);
+  return p ? 0 : -1;
 }
 
-// Copy len bytes from kernel address src to dst, a user address of the
-// current process if user_dst is 1, else a kernel address.
+// ---- Copying for code that serves both user and kernel buffers ----
+
+// Copy len bytes from src to dst, which is a user address of the current
+// process if user_dst is set and a kernel address otherwise.
 int
 either_copyout(int user_dst, uint dst, void *src, uint len)
 {
@@ -606,9 +753,9 @@ either_copyout(int user_dst, uint dst, void *src, uint len)
   return copyout(p->pgdir, dst, src, len);
 }
 
-// Copy len bytes to kernel address dst from src, a user address of the
-// current process if user_src is 1, else a kernel address. User memory is
-// read through the current page directory, which is p's.
+// Copy len bytes from src, a user address of the current process if
+// user_src is set and a kernel address otherwise, to dst. A checked user
+// address can be read directly: our page directory is loaded.
 int
 either_copyin(void *dst, int user_src, uint src, uint len)
 {
@@ -620,40 +767,55 @@ either_copyin(void *dst, int user_src, uint src, uint len)
   return 0;
 }
 
-// Print the process table on the console (^P). Takes no lock, so that it
-// still works when the machine is wedged; it may print an inconsistent
-// snapshot.
+// ---- Debugging ----
+
+static char*
+statename(enum procstate s)
+{
+  switch(s){
+  case UNUSED:   return "unused";
+  case EMBRYO:   return "embryo";
+  case SLEEPING: return "sleep ";
+  case RUNNABLE: return "runble";
+  case RUNNING:  return "run   ";
+  case ZOMBIE:   return "zombie";
+  }
+  return "???";
+}
+
+// Where a sleeping process is stuck: the return addresses above sched().
+static void
+printstack(struct proc *p)
+{
+  uint pcs[10];
+  uint *frame = (uint*)p->context->ebp;
+  int i;
+
+  // frame is sched()'s frame pointer; getcallerpcs() wants the address of
+  // a first argument, which sits two words above the saved ebp.
+  getcallerpcs(frame + 2, pcs);
+  for(i = 0; i < NELEM(pcs) && pcs[i]; i++)
+    cprintf(" %x", pcs[i]);
+}
+
+// List the processes on the console (^P). No lock is taken, so that this
+// still works on a machine that is stuck holding tablelock; the listing
+// may therefore be slightly inconsistent.
 void
 procdump(void)
 {
-  static char *states[] = {
-  [UNUSED]    "unused",
-  [EMBRYO]    "embryo",
-  [SLEEPING]  "sleep ",
-  [RUNNABLE]  "runble",
-  [RUNNING]   "run   ",
-  [ZOMBIE]    "zombie",
-  };
   struct proc *p;
-  uint pc[10];
-  char *state;
   int i;
 
-  for(p = ptable.proc; p < &ptable.proc[NPROC]; p++){
+  for(i = 0; i < NPROC; i++){
+    p = &proctab[i];
     if(p->state == UNUSED)
       continue;
-    if((uint)p->state < NELEM(states) && states[p->state])
-      state = states[p->state];
-    else
-      state = "???";
-    cprintf("%d %s %s%s", p->pid, state, p->name, p->kthread ? " [kthread]" : "");
-    if(p->state == SLEEPING){
-      // The saved ebp is sched()'s frame; its first argument slot is two
-      // words above, which is what getcallerpcs() expects.
-      getcallerpcs((uint*)p->context->ebp + 2, pc);
-      for(i = 0; i < 10 && pc[i] != 0; i++)
-        cprintf(" %x", pc[i]);
-    }
+    cprintf("%d %s %s", p->pid, statename(p->state), p->name);
+    if(p->kthread)
+      cprintf(" [kthread]");
+    if(p->state == SLEEPING)
+      printstack(p);
     cprintf("\n");
   }
 }
