@@ -30,11 +30,12 @@ if command -v grub-file >/dev/null 2>&1 && ! grub-file --is-x86-multiboot "$elf"
 	exit 1
 fi
 
+# $work/iso becomes the ISO; the log stays outside it.
 work=$(mktemp -d "${TMPDIR:-/tmp}/bvboot.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/boot/grub"
-cp "$elf" "$work/boot/bitvisor.elf"
-cat > "$work/boot/grub/grub.cfg" <<'CFG'
+mkdir -p "$work/iso/boot/grub"
+cp "$elf" "$work/iso/boot/bitvisor.elf"
+cat > "$work/iso/boot/grub/grub.cfg" <<'CFG'
 serial --unit=0 --speed=115200
 terminal_output serial console
 set timeout=0
@@ -45,7 +46,7 @@ menuentry "BitVisor (then boot the first hard disk)" {
     multiboot (cd)/boot/bitvisor.elf
 }
 CFG
-if ! grub-mkrescue -d /usr/lib/grub/i386-pc -o "$out" "$work" >"$work/log" 2>&1; then
+if ! grub-mkrescue -d /usr/lib/grub/i386-pc -o "$out" "$work/iso" >"$work/log" 2>&1; then
 	cat "$work/log" >&2
 	exit 1
 fi
