@@ -17,12 +17,15 @@
 //   lapicinit, seginit  this CPU's interrupt controller and GDT (seginit
 //                    uses mycpu(), which needs the CPU table and LAPIC)
 //   tvinit, picinit, ioapicinit, console_irqinit  interrupts (still off)
-//   pinit ... disk_init, pci_init  processes, buffer cache, files, disks,
-//                    devices
+//   pinit ... disk_init  processes, buffer cache, files, disks
+//   userinit         the first process (not yet running); before pci_init,
+//                    whose drivers may start kernel threads, so init is pid 1
+//                    and can adopt them
+//   pci_init         devices (lab 2 on)
 //   timerinit        calibrates the LAPIC timer; before startothers, since
 //                    the other CPUs reuse its measurement
-//   startothers, userinit, mpmain  the other CPUs, the first process, and
-//                    this CPU's scheduler, which turns interrupts on
+//   startothers, mpmain  the other CPUs, and this CPU's scheduler, which
+//                    turns interrupts on
 //
 // Initialisation that must sleep (reading the file system's superblock,
 // recovering its log) cannot run here, outside any process; the first
@@ -59,18 +62,19 @@ main(uint magic, uint mbinfo_pa)
   binit();
   fileinit();
   disk_init();
+  userinit();     // before any driver starts a kernel thread: init is pid 1
   // LAB 2: BEGIN
   pci_init();
   // LAB 2: END
   timerinit();
   cprintf("cpus: %d\n", ncpu);
   startothers();
-  userinit();
   mpmain();
 }
 
 // Application processors start in entryother.S, which turns on protected
-// mode and paging (with kpgdir) and calls here on a stack of their own.
+// mode and paging (through a temporary page directory, then kpgdir) and
+// calls here on a stack of their own.
 void
 mpenter(void)
 {
