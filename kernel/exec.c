@@ -101,114 +101,130 @@ loadsegments(pde_t *pgdir, struct inode *ip, struct elfhdr *elf)
   return sz;
 }
 
-// Add the guard page and the stack page above sz and copy the arguments
-// onto the stack. Returns the initial stack pointer and sets *szp to the
-// new end of memory; returns 0 on error.
+// Copy len bytes from src to the user stack just below *sp and lower *sp
+// to their start. Fails rather than go below base, the stack page's
+// bottom.
+static int
+push(pde_t *pgdir, uint *sp, uint base, void *src, uint len)
+{
+  if(len > *sp - base)
+    return -1;
+  *sp -= len;
+  return copyout(pgdir, *sp, src, len);
+}
+
+// Add the guard page and the stack page above *szp and lay out the
+// arguments on the stack as described at the top of this file. Returns
+// the initial stack pointer and advances *szp past the stack page;
+// returns 0 on error.
 static uint
 setupstack(pde_t *pgdir, uint *szp, char **argv)
 {
-  uint ustack[3 + MAXARG + 1];
-  uint sz, sp, stackbase;
-  int argc, len;
+  uint strs[MAXARG + 1];      // user addresses of the copied strings, then 0
+  uint frame[3];              // fake return address, argc, argv
+  uint top, base, sp;
+  int argc;
 
-  sz = PGROUNDUP(*szp);
-  if((sz = allocuvm(pgdir, sz, sz + 2*PGSIZE)) == 0)
+  top = PGROUNDUP(*szp) + 2*PGSIZE;
+  if(allocuvm(pgdir, PGROUNDUP(*szp), top) == 0)
     return 0;
-  *szp = sz;
-  clearpteu(pgdir, (char*)(sz - 2*PGSIZE));
-  stackbase = sz - PGSIZE;
-  sp = sz;
+  *szp = top;
+  base = top - PGSIZE;
+  clearpteu(pgdir, (char*)(base - PGSIZE));     // the guard page
+  sp = top;
 
-  // Strings first, at the top, each word-aligned.
-  for(argc = 0; argv[argc]; argc++){
-    if(argc >= MAXARG)
+  for(argc = 0; argv[argc] != 0; argc++){
+    if(argc == MAXARG)
       return 0;
-    len = strlen(argv[argc]) + 1;
-    if(len > sp - stackbase)
+    if(push(pgdir, &sp, base, argv[argc], strlen(argv[argc]) + 1) < 0)
       return 0;
-    sp = (sp - len) & ~3;
-    if(copyout(pgdir, sp, argv[argc], len) < 0)
-      return 0;
-    ustack[3 + argc] = sp;
+    strs[argc] = sp;
+    sp &= ~3;                 // keep the words below aligned
   }
-  ustack[3 + argc] = 0;
-
-  // Then what main(argc, argv) finds above its return address.
-  ustack[0] = 0xffffffff;
-  ustack[1] = argc;
-  ustack[2] = sp - (argc + 1) * 4;
-  len = (3 + argc + 1) * 4;
-  if(len > sp - stackbase)
+  strs[argc] = 0;
+  if(push(pgdir, &sp, base, strs, (argc + 1) * sizeof(uint)) < 0)
     return 0;
-  sp -= len;
-  if(copyout(pgdir, sp, ustack, len) < 0)
+
+  frame[0] = ~0U;             // main() must not return; this would fault
+  frame[1] = argc;
+  frame[2] = sp;              // where strs[] just went
+  if(push(pgdir, &sp, base, frame, sizeof(frame)) < 0)
     return 0;
   return sp;
 }
 
-// The last component of path, for the process name.
+// The part of path after its last slash, used as the process name.
 static char*
 lastelem(char *path)
 {
-  char *s, *last;
+  char *s;
 
-  for(last = s = path; *s; s++)
-    if(*s == '/')
-      last = s + 1;
-  return last;
+  s = path + strlen(path);
+  while(s > path && s[-1] != '/')
+    s--;
+  return s;
+}
+
+// Read the program at path into a new page directory. Returns the image
+// size and sets *pgdirp and *entry, or returns 0 with nothing allocated.
+// The inode and the transaction are finished here, before the stack is
+// built, since that needs neither.
+static uint
+loadimage(char *path, pde_t **pgdirp, uint *entry)
+{
+  struct inode *ip;
+  struct elfhdr elf;
+  pde_t *pgdir;
+  uint sz;
+
+  begin_op();
+  if((ip = namei(path)) == 0){
+    end_op();
+    return 0;
+  }
+  ilock(ip);
+  pgdir = 0;
+  sz = 0;
+  if(readelfhdr(ip, &elf) == 0 && (pgdir = setupkvm()) != 0)
+    sz = loadsegments(pgdir, ip, &elf);
+  iunlockput(ip);
+  end_op();
+
+  if(sz == 0){
+    if(pgdir != 0)
+      freevm(pgdir);
+    return 0;
+  }
+  *pgdirp = pgdir;
+  *entry = elf.entry;
+  return sz;
 }
 
 int
 exec(char *path, char **argv)
 {
   struct proc *p = myproc();
-  struct inode *ip;
-  struct elfhdr elf;
-  pde_t *pgdir, *oldpgdir;
-  uint sz, sp;
+  pde_t *pgdir, *old;
+  uint sz, sp, entry;
 
   if(p->kthread)
+    return -1;              // a kernel thread has no user image to replace
+  if((sz = loadimage(path, &pgdir, &entry)) == 0)
     return -1;
-
-  begin_op();
-  if((ip = namei(path)) == 0){
-    end_op();
+  if((sp = setupstack(pgdir, &sz, argv)) == 0){
+    freevm(pgdir);
     return -1;
   }
-  ilock(ip);
-  pgdir = 0;
-  sz = 0;
-  if(readelfhdr(ip, &elf) < 0)
-    goto bad;
-  if((pgdir = setupkvm()) == 0)
-    goto bad;
-  if((sz = loadsegments(pgdir, ip, &elf)) == 0)
-    goto bad;
-  iunlockput(ip);
-  end_op();
-  ip = 0;
 
-  if((sp = setupstack(pgdir, &sz, argv)) == 0)
-    goto bad;
-
-  // Commit: from here on exec cannot fail.
+  // Nothing can fail any more: switch to the new image for good.
   safestrcpy(p->name, lastelem(path), sizeof(p->name));
-  oldpgdir = p->pgdir;
+  old = p->pgdir;
   p->pgdir = pgdir;
   p->sz = sz;
-  p->tf->eip = elf.entry;
+  p->tf->eip = entry;
   p->tf->esp = sp;
   switchuvm(p);
-  if(oldpgdir)
-    freevm(oldpgdir);
+  if(old != 0)
+    freevm(old);
   return 0;
-
-bad:
-  if(pgdir)
-    freevm(pgdir);
-  if(ip){
-    iunlockput(ip);
-    end_op();
-  }
-  return -1;
 }

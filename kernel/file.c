@@ -1,17 +1,22 @@
-// Open files: the layer between file descriptors and the objects behind
-// them (inodes, pipes, devices).
+// Open files: what a file descriptor points at.
 //
-// A struct file is one open() (or pipe end): the object, the access mode
-// and, for inodes, the current offset. Several descriptors, in one process
-// (dup) or across fork, may share one struct file, and then share the
-// offset; ref counts them. All struct files live in the fixed table
-// ftable.file[NFILE], protected by ftable.lock (which guards only ref and
-// type; the offset is protected by the inode's sleeplock).
+// open() and pipe() create a struct file; it records which object was
+// opened (an inode, a device inode or one end of a pipe), whether it may
+// be read or written, and for plain inodes the offset of the next byte.
+// Descriptors are just pointers to these, so dup() and fork() make two
+// descriptors share one struct file, offset included. The count of such
+// pointers is f->ref; the object is released when the last one goes.
 //
-// Device files (T_DEV inodes) are dispatched through devsw[major], a table
-// that drivers fill in at boot (console.c: CONSOLE, the NIC: ETHER). A
-// driver gets the struct file itself, so it can honour per-open flags
-// such as nonblock.
+// All struct files come from one fixed table of NFILE slots; a slot is
+// free while its ref is 0. The table's spinlock covers ref and the
+// choice of slot. The remaining fields are set once, before the file is
+// visible to anyone else, except the offset, which changes only while the
+// inode's sleeplock is held.
+//
+// Devices have no data on disk: reads and writes of an FD_DEVICE file go
+// to the functions a driver put in devsw[major] at boot (console.c for
+// CONSOLE, the NIC for ETHER). The driver is handed the struct file, so
+// it can honour flags chosen at open time, like nonblock.
 
 #include "types.h"
 #include "param.h"
@@ -26,166 +31,223 @@
 
 struct devsw devsw[NDEV];
 
-struct {
-  struct spinlock lock;
-  struct file file[NFILE];
-} ftable;
+static struct spinlock filelock;
+static struct file files[NFILE];
+
+// How many bytes one transaction may write to a file. A piece of k
+// blocks that starts in the middle of a block touches k+1 data blocks,
+// and any of them may be new, costing a bitmap block as well. On top of
+// that the piece may need a fresh indirect block (itself plus its bitmap
+// block) and always rewrites the inode block: 2(k+1) + 3 blocks in all,
+// which must fit in the MAXOPBLOCKS that begin_op() reserves.
+#define WRITEPIECE  (((MAXOPBLOCKS - 5) / 2) * BSIZE)
 
 void
 fileinit(void)
 {
-  initlock(&ftable.lock, "ftable");
+  initlock(&filelock, "ftable");
 }
 
-// Allocate a file structure with ref 1, or return 0 if the table is full.
+// Hand out a free slot, cleared and with one reference, or 0 when all
+// NFILE are in use. The caller fills in type and the object.
 struct file*
 filealloc(void)
 {
   struct file *f;
+  int i;
 
-  acquire(&ftable.lock);
-  for(f = ftable.file; f < ftable.file + NFILE; f++){
-    if(f->ref == 0){
-      f->ref = 1;
-      release(&ftable.lock);
-      return f;
-    }
+  acquire(&filelock);
+  for(i = 0; i < NFILE; i++){
+    if(files[i].ref != 0)
+      continue;
+    f = &files[i];
+    memset(f, 0, sizeof(*f));   // FD_NONE, no object, offset 0
+    f->ref = 1;
+    release(&filelock);
+    return f;
   }
-  release(&ftable.lock);
+  release(&filelock);
   return 0;
 }
 
-// Take another reference to f.
+// One more descriptor now points at f.
 struct file*
 filedup(struct file *f)
 {
-  acquire(&ftable.lock);
-  if(f->ref < 1)
-    panic("filedup: file not open");
-  f->ref++;
-  release(&ftable.lock);
+  acquire(&filelock);
+  if(f->ref <= 0)
+    panic("filedup: free slot");
+  f->ref += 1;
+  release(&filelock);
   return f;
 }
 
-// Drop a reference; the last one releases the object behind the file.
+// Drop one reference to f. Returns 1 if it was the last: the slot is then
+// free again and *last holds what it described. Only the table lock is
+// held here; the caller releases the object afterwards, since that may
+// sleep.
+static int
+unref(struct file *f, struct file *last)
+{
+  int gone;
+
+  acquire(&filelock);
+  if(f->ref <= 0)
+    panic("fileclose: free slot");
+  f->ref -= 1;
+  gone = f->ref == 0;
+  if(gone){
+    *last = *f;
+    f->type = FD_NONE;
+  }
+  release(&filelock);
+  return gone;
+}
+
+// A descriptor stops pointing at f; the last one to go closes the pipe
+// end or drops the inode (which frees it if it has no links left; that
+// writes to disk, hence the transaction).
 void
 fileclose(struct file *f)
 {
-  struct file ff;
+  struct file last;
 
-  acquire(&ftable.lock);
-  if(f->ref < 1)
-    panic("fileclose: file not open");
-  if(--f->ref > 0){
-    release(&ftable.lock);
+  if(!unref(f, &last))
     return;
-  }
-  // Copy out what is needed and free the slot before the (possibly
-  // sleeping) release of the object, which must not hold a spinlock.
-  ff = *f;
-  f->ref = 0;
-  f->type = FD_NONE;
-  f->nonblock = 0;
-  release(&ftable.lock);
-
-  if(ff.type == FD_PIPE){
-    pipeclose(ff.pipe, ff.writable);
-  } else if(ff.type == FD_INODE || ff.type == FD_DEVICE){
+  switch(last.type){
+  case FD_PIPE:
+    pipeclose(last.pipe, last.writable);
+    break;
+  case FD_INODE:
+  case FD_DEVICE:
     begin_op();
-    iput(ff.ip);
+    iput(last.ip);
     end_op();
+    break;
+  default:
+    break;              // FD_NONE: allocated, then abandoned before use
   }
 }
 
-// Copy f's metadata to the struct stat at user address addr.
+// Is there an inode behind f?
+static int
+hasinode(struct file *f)
+{
+  return f->type == FD_INODE || f->type == FD_DEVICE;
+}
+
+// The driver entry for a device file, or 0 if none is registered.
+static struct devsw*
+driver(struct file *f)
+{
+  if(f->major < 0 || f->major >= NDEV)
+    return 0;
+  return &devsw[f->major];
+}
+
+// Store f's metadata as a struct stat at user address addr.
 int
 filestat(struct file *f, uint addr)
 {
   struct stat st;
 
-  if(f->type != FD_INODE && f->type != FD_DEVICE)
+  if(!hasinode(f))
     return -1;
   ilock(f->ip);
   stati(f->ip, &st);
   iunlock(f->ip);
-  if(either_copyout(1, addr, &st, sizeof(st)) < 0)
-    return -1;
-  return 0;
+  return either_copyout(1, addr, &st, sizeof(st)) < 0 ? -1 : 0;
 }
 
-// Read up to n bytes from f into user address addr.
+// Read at f's offset and move the offset past what was read.
+static int
+inoderead(struct file *f, uint addr, int n)
+{
+  int got;
+
+  ilock(f->ip);
+  got = readi(f->ip, 1, addr, f->off, n);
+  if(got > 0)
+    f->off += got;
+  iunlock(f->ip);
+  return got;
+}
+
+// Read up to n bytes from f to user address addr. Returns the count,
+// 0 at end of file, or -1.
 int
 fileread(struct file *f, uint addr, int n)
 {
-  int r;
+  struct devsw *d;
 
-  if(f->readable == 0 || n < 0)
+  if(!f->readable || n < 0)
     return -1;
-
   switch(f->type){
+  case FD_INODE:
+    return inoderead(f, addr, n);
   case FD_PIPE:
     return piperead(f->pipe, addr, n);
   case FD_DEVICE:
-    if(f->major < 0 || f->major >= NDEV || devsw[f->major].read == 0)
-      return -1;
-    return devsw[f->major].read(f, 1, addr, n);
-  case FD_INODE:
-    ilock(f->ip);
-    r = readi(f->ip, 1, addr, f->off, n);
-    if(r > 0)
-      f->off += r;
-    iunlock(f->ip);
-    return r;
+    d = driver(f);
+    return d && d->read ? d->read(f, 1, addr, n) : -1;
   default:
-    panic("fileread: bad file type");
+    panic("fileread: slot not set up");
   }
 }
 
-// Write n bytes from user address addr to an inode, in pieces small enough
-// that each fits in one log transaction: the inode block, the indirect
-// block, the bitmap blocks and the data blocks of one piece must stay
-// within MAXOPBLOCKS. A write that fails part way has written the
-// earlier pieces; it still reports -1.
+// Write one piece (at most WRITEPIECE bytes) as its own transaction.
+static int
+writepiece(struct file *f, uint addr, int n)
+{
+  int put;
+
+  begin_op();
+  ilock(f->ip);
+  put = writei(f->ip, 1, addr, f->off, n);
+  if(put > 0)
+    f->off += put;
+  iunlock(f->ip);
+  end_op();
+  return put;
+}
+
+// A large write is split into pieces, each committed on its own, so no
+// transaction outgrows the log. If a piece comes up short (disk full, bad
+// address) the pieces before it stay written, but the call reports -1.
 static int
 inodewrite(struct file *f, uint addr, int n)
 {
-  int max = ((MAXOPBLOCKS-1-1-2) / 2) * BSIZE;
-  int i, n1, r;
+  int done, len;
 
-  for(i = 0; i < n; i += r){
-    n1 = n - i;
-    if(n1 > max)
-      n1 = max;
-    begin_op();
-    ilock(f->ip);
-    r = writei(f->ip, 1, addr + i, f->off, n1);
-    if(r > 0)
-      f->off += r;
-    iunlock(f->ip);
-    end_op();
-    if(r != n1)
+  done = 0;
+  while(done < n){
+    len = n - done;
+    if(len > WRITEPIECE)
+      len = WRITEPIECE;
+    if(writepiece(f, addr + done, len) != len)
       return -1;
+    done += len;
   }
   return n;
 }
 
-// Write n bytes from user address addr to f.
+// Write n bytes from user address addr to f. Returns n or -1.
 int
 filewrite(struct file *f, uint addr, int n)
 {
-  if(f->writable == 0 || n < 0)
-    return -1;
+  struct devsw *d;
 
+  if(!f->writable || n < 0)
+    return -1;
   switch(f->type){
+  case FD_INODE:
+    return inodewrite(f, addr, n);
   case FD_PIPE:
     return pipewrite(f->pipe, addr, n);
   case FD_DEVICE:
-    if(f->major < 0 || f->major >= NDEV || devsw[f->major].write == 0)
-      return -1;
-    return devsw[f->major].write(f, 1, addr, n);
-  case FD_INODE:
-    return inodewrite(f, addr, n);
+    d = driver(f);
+    return d && d->write ? d->write(f, 1, addr, n) : -1;
   default:
-    panic("filewrite: bad file type");
+    panic("filewrite: slot not set up");
   }
 }

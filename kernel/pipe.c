@@ -1,12 +1,18 @@
-// Pipes: a PIPESIZE-byte ring buffer between a write end and a read end,
-// each a struct file.
+// Pipes: a bounded byte queue with a struct file at each end.
 //
-// nread and nwrite count the bytes ever read and written. They only grow
-// (wrapping around a uint is harmless), so the buffer is empty when they are
-// equal, full when they differ by PIPESIZE, and byte i lives in
-// data[i % PIPESIZE]. Readers sleep on &p->nread and writers wake them;
-// writers sleep on &p->nwrite and readers wake them. Closing an end wakes
-// the other side so that it notices end of file or the broken pipe.
+// The queue is a ring of PIPESIZE bytes described by two numbers: head,
+// the ring index of the oldest unread byte, and count, how many bytes
+// follow it. Free space therefore starts at (head + count) % PIPESIZE.
+// Bytes are copied in runs: as much as fits before the end of the ring,
+// then, if more is wanted, from the start of the ring again.
+//
+// A pipe is one kalloc'd page guarded by its spinlock. Waiting uses two
+// sleep channels named after what the sleeper is waiting for: a reader
+// with nothing to read sleeps on &p->count (it waits for the count to
+// grow) and a writer facing a full ring sleeps on &p->head (it waits for
+// the head to move on). Whoever changes one of them wakes its sleepers.
+// Closing an end wakes both, so that a sleeper re-checks and sees end of
+// file or a broken pipe. The page is freed when both ends are closed.
 
 #include "types.h"
 #include "param.h"
@@ -20,137 +26,165 @@
 
 #define PIPESIZE 512
 
+enum { RD, WR };            // the two ends, as indexes into p->open
+
 struct pipe {
   struct spinlock lock;
-  char data[PIPESIZE];
-  uint nread;     // bytes read
-  uint nwrite;    // bytes written
-  int readopen;   // read end still open
-  int writeopen;  // write end still open
+  uint head;                // ring index of the oldest unread byte
+  uint count;               // unread bytes in the ring
+  int open[2];              // open[RD], open[WR]: is that end still open?
+  char ring[PIPESIZE];
 };
 
-// Create a pipe and a file for each end. Returns 0, or -1 (with nothing
-// allocated) if memory or file slots run out.
-int
-pipealloc(struct file **f0, struct file **f1)
+_Static_assert(sizeof(struct pipe) <= PGSIZE, "struct pipe must fit a page");
+
+static int
+min(int a, int b)
 {
-  struct pipe *p;
-
-  p = 0;
-  *f0 = *f1 = 0;
-  if((*f0 = filealloc()) == 0 || (*f1 = filealloc()) == 0)
-    goto bad;
-  if(sizeof(struct pipe) > PGSIZE)
-    panic("pipealloc: struct pipe too big");
-  if((p = (struct pipe*)kalloc()) == 0)
-    goto bad;
-  p->readopen = 1;
-  p->writeopen = 1;
-  p->nwrite = 0;
-  p->nread = 0;
-  initlock(&p->lock, "pipe");
-  (*f0)->type = FD_PIPE;
-  (*f0)->readable = 1;
-  (*f0)->writable = 0;
-  (*f0)->pipe = p;
-  (*f1)->type = FD_PIPE;
-  (*f1)->readable = 0;
-  (*f1)->writable = 1;
-  (*f1)->pipe = p;
-  return 0;
-
- bad:
-  if(*f0)
-    fileclose(*f0);
-  if(*f1)
-    fileclose(*f1);
-  return -1;
+  return a < b ? a : b;
 }
 
-// Close one end (writable says which); the pipe is freed with its last end.
+// Point f at end `end` of p.
+static void
+attach(struct file *f, struct pipe *p, int end)
+{
+  f->type = FD_PIPE;
+  f->pipe = p;
+  f->readable = end == RD;
+  f->writable = end == WR;
+}
+
+// Make a pipe and a file for each of its ends: *rf reads, *wf writes.
+// Returns 0, or -1 with nothing left allocated.
+int
+pipealloc(struct file **rf, struct file **wf)
+{
+  struct pipe *p;
+  struct file *r, *w;
+
+  *rf = *wf = 0;
+  if((p = (struct pipe*)kalloc()) == 0)
+    return -1;
+  r = filealloc();
+  w = filealloc();
+  if(r == 0 || w == 0){
+    // Neither file has been attached yet, so closing them only frees
+    // their slots; the page is still ours alone.
+    if(r)
+      fileclose(r);
+    if(w)
+      fileclose(w);
+    kfree((char*)p);
+    return -1;
+  }
+  memset(p, 0, sizeof(*p));
+  initlock(&p->lock, "pipe");
+  p->open[RD] = p->open[WR] = 1;
+  attach(r, p, RD);
+  attach(w, p, WR);
+  *rf = r;
+  *wf = w;
+  return 0;
+}
+
+// One end of p is closed for good (writable tells which).
 void
 pipeclose(struct pipe *p, int writable)
 {
+  int last;
+
   acquire(&p->lock);
-  if(writable){
-    p->writeopen = 0;
-    wakeup(&p->nread);
-  } else {
-    p->readopen = 0;
-    wakeup(&p->nwrite);
-  }
-  if(p->readopen == 0 && p->writeopen == 0){
-    release(&p->lock);
+  p->open[writable ? WR : RD] = 0;
+  wakeup(&p->count);
+  wakeup(&p->head);
+  last = !p->open[RD] && !p->open[WR];
+  release(&p->lock);
+  // Nobody else can reach p now: both files that pointed at it are gone.
+  if(last)
     kfree((char*)p);
-  } else {
-    release(&p->lock);
+}
+
+// Sleep until the ring has room. Returns -1 instead if the data could
+// never be read (the read end is closed) or the caller has been killed.
+static int
+waitroom(struct pipe *p)
+{
+  for(;;){
+    if(!p->open[RD])
+      return -1;
+    if(p->count < PIPESIZE)
+      return 0;
+    if(killed(myproc()))
+      return -1;
+    wakeup(&p->count);      // let a reader make room before we sleep
+    sleep(&p->head, &p->lock);
   }
 }
 
-// Copy n bytes from user address addr into the pipe, sleeping while it is
-// full. Returns n, or -1 if the read end is closed, the caller is killed
-// or addr is bad (bytes already queued stay queued).
+// Append n bytes from user address addr, waiting for room as needed.
+// Returns n, or -1 if the read end closes, the caller is killed or addr
+// is bad; the bytes appended before that stay in the pipe.
 int
 pipewrite(struct pipe *p, uint addr, int n)
 {
-  int i;
-  char c;
+  int done, len;
+  uint tail;
 
   acquire(&p->lock);
-  for(i = 0; i < n; i++){
-    while(p->nwrite == p->nread + PIPESIZE){
-      if(p->readopen == 0 || killed(myproc())){
-        release(&p->lock);
-        return -1;
-      }
-      wakeup(&p->nread);
-      sleep(&p->nwrite, &p->lock);
-    }
-    if(p->readopen == 0){
-      release(&p->lock);
-      return -1;
-    }
-    if(either_copyin(&c, 1, addr + i, 1) < 0){
-      wakeup(&p->nread);
-      release(&p->lock);
-      return -1;
-    }
-    p->data[p->nwrite++ % PIPESIZE] = c;
+  for(done = 0; done < n; done += len){
+    if(waitroom(p) < 0)
+      break;
+    tail = (p->head + p->count) % PIPESIZE;
+    len = min(n - done, min(PIPESIZE - p->count, PIPESIZE - tail));
+    if(either_copyin(&p->ring[tail], 1, addr + done, len) < 0)
+      break;
+    p->count += len;
   }
-  wakeup(&p->nread);
+  wakeup(&p->count);
   release(&p->lock);
-  return n;
+  return done == n ? n : -1;
 }
 
-// Copy up to n bytes from the pipe to user address addr. Sleeps while the
-// pipe is empty and a writer remains; returns 0 at end of file, -1 if the
-// caller is killed or addr is bad.
+// Sleep until there are bytes to read or no writer is left. Returns -1
+// if the caller is killed meanwhile.
+static int
+waitdata(struct pipe *p)
+{
+  while(p->count == 0 && p->open[WR]){
+    if(killed(myproc()))
+      return -1;
+    sleep(&p->count, &p->lock);
+  }
+  return 0;
+}
+
+// Move up to n bytes to user address addr. Waits while the pipe is empty
+// but still has a writer. Returns the number moved (0 means end of file),
+// or -1 if the caller is killed or nothing could be stored at addr.
 int
 piperead(struct pipe *p, uint addr, int n)
 {
-  int i;
-  char c;
+  int done, len;
 
   acquire(&p->lock);
-  while(p->nread == p->nwrite && p->writeopen){
-    if(killed(myproc())){
-      release(&p->lock);
-      return -1;
-    }
-    sleep(&p->nread, &p->lock);
+  if(waitdata(p) < 0){
+    release(&p->lock);
+    return -1;
   }
-  for(i = 0; i < n && p->nread != p->nwrite; i++){
-    c = p->data[p->nread % PIPESIZE];
-    if(either_copyout(1, addr + i, &c, 1) < 0){
-      if(i == 0){
-        release(&p->lock);
-        return -1;
-      }
+  // At most two runs: up to the end of the ring, then from its start.
+  done = 0;
+  while(done < n && p->count > 0){
+    len = min(n - done, min(p->count, PIPESIZE - p->head));
+    if(either_copyout(1, addr + done, &p->ring[p->head], len) < 0){
+      if(done == 0)
+        done = -1;          // nothing delivered: report the bad address
       break;
     }
-    p->nread++;
+    p->head = (p->head + len) % PIPESIZE;
+    p->count -= len;
+    done += len;
   }
-  wakeup(&p->nwrite);
+  wakeup(&p->head);
   release(&p->lock);
-  return i;
+  return done;
 }

@@ -1,12 +1,21 @@
-// File-system system calls: argument checking and the glue between file
-// descriptors (myproc()->ofile) and the file, inode and pipe layers.
+// File-system system calls.
 //
-// Every argument from user space is distrusted: a file descriptor must be
-// in range and open, a pointer must lie in the caller's memory (argptr,
-// argstr, fetchstr check that), a path must fit in MAXPATH bytes. Anything
-// else makes the call return -1; nothing here panics because of user input.
-// Path names are copied into kernel buffers first, so the rest of the
-// kernel never looks at user memory while it resolves them.
+// Each sys_ function here does three things: fetch and check its
+// arguments, do the work through the file layer (file.c), the inode and
+// directory layer (fs.c) or pipes, and translate the outcome into a
+// return value. Nothing the user passes may make the kernel panic: a
+// descriptor must name an open file of the caller, a pointer must lie in
+// the caller's memory (argptr, argstr, fetchstr check that), and a path
+// must fit in MAXPATH bytes. Paths are copied to kernel buffers before
+// use, so that resolving them never touches user memory.
+//
+// Everything that may modify the disk runs between begin_op() and
+// end_op(), so that a crash leaves either all of it or none of it. Some
+// operations take two steps that could each be cut off by a crash; they
+// are ordered so that the in-between state is harmless (see link).
+//
+// The per-process descriptor table is myproc()->ofile[NOFILE]; a
+// descriptor is an index into it and a null entry is a free one.
 
 #include "types.h"
 #include "param.h"
@@ -20,53 +29,111 @@
 #include "fcntl.h"
 #include "defs.h"
 
-// Fetch system call argument n as a file descriptor of the calling
-// process. Returns 0 and fills in *pfd and *pf (either may be 0), or -1.
-static int
-argfd(int n, int *pfd, struct file **pf)
+// ---- descriptors
+
+// The caller's open file with descriptor fd, or 0.
+static struct file*
+fd2file(int fd)
+{
+  if(fd < 0 || fd >= NOFILE)
+    return 0;
+  return myproc()->ofile[fd];
+}
+
+// Argument n as a descriptor of an open file: returns the file, and the
+// descriptor in *fdp unless fdp is 0. Returns 0 if there is no such file.
+static struct file*
+argfile(int n, int *fdp)
 {
   int fd;
   struct file *f;
 
-  if(argint(n, &fd) < 0)
-    return -1;
-  if(fd < 0 || fd >= NOFILE || (f = myproc()->ofile[fd]) == 0)
-    return -1;
-  if(pfd)
-    *pfd = fd;
-  if(pf)
-    *pf = f;
-  return 0;
+  if(argint(n, &fd) < 0 || (f = fd2file(fd)) == 0)
+    return 0;
+  if(fdp)
+    *fdp = fd;
+  return f;
 }
 
-// Give f the lowest free descriptor of the calling process, or return -1.
+// The lowest descriptor the caller has free, or -1.
 static int
-fdalloc(struct file *f)
+fdfree(void)
+{
+  struct file **ofile = myproc()->ofile;
+  int fd;
+
+  fd = 0;
+  while(fd < NOFILE && ofile[fd] != 0)
+    fd++;
+  return fd < NOFILE ? fd : -1;
+}
+
+// Let the lowest free descriptor refer to f. The reference to f the
+// caller holds moves to the descriptor. Returns it, or -1.
+static int
+fdinstall(struct file *f)
 {
   int fd;
-  struct proc *p = myproc();
 
-  for(fd = 0; fd < NOFILE; fd++){
-    if(p->ofile[fd] == 0){
-      p->ofile[fd] = f;
-      return fd;
-    }
-  }
-  return -1;
+  if((fd = fdfree()) >= 0)
+    myproc()->ofile[fd] = f;
+  return fd;
 }
 
-// Copy the path name in argument n into buf (MAXPATH bytes).
+// ---- arguments
+
+// Copy the path in argument n into buf, which holds MAXPATH bytes.
 static int
 argpath(int n, char *buf)
 {
   char *s;
 
-  if(argstr(n, &s) < 0)
-    return -1;
-  if(strlen(s) >= MAXPATH)
+  if(argstr(n, &s) < 0 || strlen(s) >= MAXPATH)
     return -1;
   safestrcpy(buf, s, MAXPATH);
   return 0;
+}
+
+// The arguments of read and write: (fd, buffer, count), with the whole
+// buffer inside the caller's memory.
+static struct file*
+argio(uint *addr, int *n)
+{
+  struct file *f;
+  char *p;
+
+  if((f = argfile(0, 0)) == 0 || argint(2, n) < 0 || *n < 0)
+    return 0;
+  if(argptr(1, &p, *n) < 0)
+    return 0;
+  *addr = (uint)p;
+  return f;
+}
+
+// ---- calls on descriptors
+
+int
+sys_read(void)
+{
+  struct file *f;
+  uint addr;
+  int n;
+
+  if((f = argio(&addr, &n)) == 0)
+    return -1;
+  return fileread(f, addr, n);
+}
+
+int
+sys_write(void)
+{
+  struct file *f;
+  uint addr;
+  int n;
+
+  if((f = argio(&addr, &n)) == 0)
+    return -1;
+  return filewrite(f, addr, n);
 }
 
 int
@@ -75,49 +142,20 @@ sys_dup(void)
   struct file *f;
   int fd;
 
-  if(argfd(0, 0, &f) < 0)
+  if((f = argfile(0, 0)) == 0)
     return -1;
-  if((fd = fdalloc(f)) < 0)
-    return -1;
-  filedup(f);
+  if((fd = fdinstall(f)) >= 0)
+    filedup(f);             // the new descriptor's reference
   return fd;
-}
-
-int
-sys_read(void)
-{
-  struct file *f;
-  int n;
-  char *p;
-
-  if(argfd(0, 0, &f) < 0 || argint(2, &n) < 0 || n < 0)
-    return -1;
-  if(argptr(1, &p, n) < 0)
-    return -1;
-  return fileread(f, (uint)p, n);
-}
-
-int
-sys_write(void)
-{
-  struct file *f;
-  int n;
-  char *p;
-
-  if(argfd(0, 0, &f) < 0 || argint(2, &n) < 0 || n < 0)
-    return -1;
-  if(argptr(1, &p, n) < 0)
-    return -1;
-  return filewrite(f, (uint)p, n);
 }
 
 int
 sys_close(void)
 {
-  int fd;
   struct file *f;
+  int fd;
 
-  if(argfd(0, &fd, &f) < 0)
+  if((f = argfile(0, &fd)) == 0)
     return -1;
   myproc()->ofile[fd] = 0;
   fileclose(f);
@@ -130,230 +168,340 @@ sys_fstat(void)
   struct file *f;
   char *st;
 
-  if(argfd(0, 0, &f) < 0)
-    return -1;
-  if(argptr(1, &st, sizeof(struct stat)) < 0)
+  if((f = argfile(0, 0)) == 0 || argptr(1, &st, sizeof(struct stat)) < 0)
     return -1;
   return filestat(f, (uint)st);
 }
 
-// Create the path new as another name for the inode at old.
 int
-sys_link(void)
+sys_pipe(void)
 {
-  char name[DIRSIZ], new[MAXPATH], old[MAXPATH];
-  struct inode *dp, *ip;
+  char *uarr;
+  struct file *rf, *wf;
+  int fds[2];
 
-  if(argpath(0, old) < 0 || argpath(1, new) < 0)
+  if(argptr(0, &uarr, sizeof(fds)) < 0)
     return -1;
-
-  begin_op();
-  if((ip = namei(old)) == 0){
-    end_op();
+  if(pipealloc(&rf, &wf) < 0)
     return -1;
-  }
-  ilock(ip);
-  if(ip->type == T_DIR){
-    // Links to directories would allow cycles in the tree.
-    iunlockput(ip);
-    end_op();
-    return -1;
-  }
-  // Count the new link first: a crash in between leaves nlink too high,
-  // which wastes an inode, instead of too low, which would free a file
-  // that a directory still names.
-  ip->nlink++;
-  iupdate(ip);
-  iunlock(ip);
+  fds[0] = fdinstall(rf);
+  fds[1] = fds[0] < 0 ? -1 : fdinstall(wf);
+  if(fds[1] >= 0 && either_copyout(1, (uint)uarr, fds, sizeof(fds)) == 0)
+    return 0;
 
-  if((dp = nameiparent(new, name)) == 0)
-    goto bad;
-  ilock(dp);
-  if(dp->dev != ip->dev || dirlink(dp, name, ip->inum) < 0){
-    iunlockput(dp);
-    goto bad;
-  }
-  iunlockput(dp);
-  iput(ip);
-  end_op();
-  return 0;
-
-bad:
-  ilock(ip);
-  ip->nlink--;
-  iupdate(ip);
-  iunlockput(ip);
-  end_op();
+  // Undo: forget whichever descriptors were handed out, close both ends.
+  if(fds[0] >= 0)
+    myproc()->ofile[fds[0]] = 0;
+  if(fds[1] >= 0)
+    myproc()->ofile[fds[1]] = 0;
+  fileclose(rf);
+  fileclose(wf);
   return -1;
 }
 
-// Is directory dp empty apart from "." and ".."?
-static int
-isdirempty(struct inode *dp)
-{
-  uint off;
-  struct dirent de;
+// ---- names: link and unlink
 
-  for(off = 2*sizeof(de); off < dp->size; off += sizeof(de)){
-    if(readi(dp, 0, (uint)&de, off, sizeof(de)) != sizeof(de))
-      panic("isdirempty: short read");
+// Add delta to ip's link count on disk. ip is referenced, not locked.
+static void
+addlinks(struct inode *ip, int delta)
+{
+  ilock(ip);
+  ip->nlink += delta;
+  iupdate(ip);
+  iunlock(ip);
+}
+
+// Is ip a directory? ip is referenced, not locked.
+static int
+isdir(struct inode *ip)
+{
+  int dir;
+
+  ilock(ip);
+  dir = ip->type == T_DIR;
+  iunlock(ip);
+  return dir;
+}
+
+// Enter ip in the directory that contains path, under path's last
+// element. A directory entry holds only an inode number, so the parent
+// must be on ip's device.
+static int
+addname(char *path, struct inode *ip)
+{
+  char name[DIRSIZ];
+  struct inode *dir;
+  int ok;
+
+  if((dir = nameiparent(path, name)) == 0)
+    return -1;
+  ilock(dir);
+  ok = dir->dev == ip->dev && dirlink(dir, name, ip->inum) == 0;
+  iunlockput(dir);
+  return ok ? 0 : -1;
+}
+
+// link(old, new): make new one more name of the file old.
+//
+// The count goes up before the name is written. Both are in the same
+// transaction, so normally the order does not matter; but it does if
+// the transaction is ever split. A count that is one too high after a
+// crash wastes an inode; one that is too low would free a file that a
+// directory still names.
+int
+sys_link(void)
+{
+  char old[MAXPATH], new[MAXPATH];
+  struct inode *ip;
+  int r;
+
+  if(argpath(0, old) < 0 || argpath(1, new) < 0)
+    return -1;
+  begin_op();
+  r = -1;
+  // Directories get exactly one name each, so the tree has no cycles
+  // and ".." is unambiguous.
+  if((ip = namei(old)) != 0 && !isdir(ip)){
+    addlinks(ip, 1);
+    r = addname(new, ip);
+    if(r < 0)
+      addlinks(ip, -1);
+  }
+  if(ip)
+    iput(ip);
+  end_op();
+  return r;
+}
+
+// Does directory dir (locked) hold nothing but "." and ".."? Those two
+// are always its first two entries.
+static int
+emptydir(struct inode *dir)
+{
+  struct dirent de;
+  uint i, n;
+
+  n = dir->size / sizeof(de);
+  for(i = 2; i < n; i++){
+    if(readi(dir, 0, (uint)&de, i * sizeof(de), sizeof(de)) != sizeof(de))
+      panic("emptydir: short directory");
     if(de.inum != 0)
       return 0;
   }
   return 1;
 }
 
+// Remove the entry name from directory dir (locked) and drop the link it
+// stood for. Refuses "." and "..", and directories that are not empty.
+static int
+removename(struct inode *dir, char *name)
+{
+  struct dirent blank;
+  struct inode *ip;
+  uint off;
+
+  if(namecmp(name, ".") == 0 || namecmp(name, "..") == 0)
+    return -1;
+  if((ip = dirlookup(dir, name, &off)) == 0)
+    return -1;
+  ilock(ip);
+  if(ip->nlink <= 0)
+    panic("removename: named inode has no links");
+  if(ip->type == T_DIR && !emptydir(ip)){
+    iunlockput(ip);
+    return -1;
+  }
+
+  memset(&blank, 0, sizeof(blank));     // inum 0 marks a free entry
+  if(writei(dir, 0, (uint)&blank, off, sizeof(blank)) != sizeof(blank))
+    panic("removename: cannot clear entry");
+  if(ip->type == T_DIR){
+    // The removed directory's ".." was a link to dir.
+    dir->nlink--;
+    iupdate(dir);
+  }
+  ip->nlink--;
+  iupdate(ip);
+  iunlockput(ip);       // with no links and no other users, this frees ip
+  return 0;
+}
+
 int
 sys_unlink(void)
 {
-  struct inode *ip, *dp;
-  struct dirent de;
-  char name[DIRSIZ], path[MAXPATH];
-  uint off;
+  char path[MAXPATH], name[DIRSIZ];
+  struct inode *dir;
+  int r;
 
   if(argpath(0, path) < 0)
     return -1;
-
   begin_op();
-  if((dp = nameiparent(path, name)) == 0){
-    end_op();
-    return -1;
+  r = -1;
+  if((dir = nameiparent(path, name)) != 0){
+    ilock(dir);
+    r = removename(dir, name);
+    iunlockput(dir);
   }
-  ilock(dp);
-
-  if(namecmp(name, ".") == 0 || namecmp(name, "..") == 0)
-    goto bad;
-  if((ip = dirlookup(dp, name, &off)) == 0)
-    goto bad;
-  ilock(ip);
-  if(ip->nlink < 1)
-    panic("sys_unlink: nlink < 1");
-  if(ip->type == T_DIR && !isdirempty(ip)){
-    iunlockput(ip);
-    goto bad;
-  }
-
-  memset(&de, 0, sizeof(de));
-  if(writei(dp, 0, (uint)&de, off, sizeof(de)) != sizeof(de))
-    panic("sys_unlink: writei");
-  if(ip->type == T_DIR){
-    dp->nlink--;      // the child's ".." no longer names dp
-    iupdate(dp);
-  }
-  iunlockput(dp);
-
-  ip->nlink--;
-  iupdate(ip);
-  iunlockput(ip);     // frees the inode if nothing else holds it
   end_op();
-  return 0;
-
-bad:
-  iunlockput(dp);
-  end_op();
-  return -1;
+  return r;
 }
 
-// Create path as a new inode of the given type and return it locked, or,
-// for T_FILE, return the existing file or device of that name. Returns 0
-// on failure. Must be called inside a transaction.
-static struct inode*
-create(char *path, short type, short major, short minor)
+// ---- creating files, directories and device nodes
+
+// Link a new inode ip (locked) into dir (locked) as name. A directory
+// also gets its "." and "..", and its ".." counts as a link to dir;
+// "." is not counted, or no directory could ever be freed.
+static int
+linknew(struct inode *dir, char *name, struct inode *ip)
 {
-  struct inode *ip, *dp;
-  char name[DIRSIZ];
-
-  if((dp = nameiparent(path, name)) == 0)
-    return 0;
-  ilock(dp);
-
-  if((ip = dirlookup(dp, name, 0)) != 0){
-    iunlockput(dp);
-    ilock(ip);
-    if(type == T_FILE && (ip->type == T_FILE || ip->type == T_DEV))
-      return ip;
-    iunlockput(ip);
-    return 0;
+  if(ip->type == T_DIR){
+    if(dirlink(ip, ".", ip->inum) < 0)
+      return -1;
+    if(dirlink(ip, "..", dir->inum) < 0)
+      return -1;
   }
-
-  if((ip = ialloc(dp->dev, type)) == 0){
-    iunlockput(dp);
-    return 0;
+  if(dirlink(dir, name, ip->inum) < 0)
+    return -1;
+  if(ip->type == T_DIR){
+    dir->nlink++;
+    iupdate(dir);
   }
+  return 0;
+}
+
+// Make a new inode called name in dir (locked). Returns it locked, or 0.
+static struct inode*
+newinode(struct inode *dir, char *name, short type, short major, short minor)
+{
+  struct inode *ip;
+
+  if((ip = ialloc(dir->dev, type)) == 0)
+    return 0;
   ilock(ip);
   ip->major = major;
   ip->minor = minor;
+  if(linknew(dir, name, ip) < 0){
+    // ip's link count is still 0, so letting go of it frees it again.
+    iunlockput(ip);
+    return 0;
+  }
   ip->nlink = 1;
   iupdate(ip);
-
-  if(type == T_DIR){
-    // "." is not counted in nlink (it would keep a directory alive
-    // forever); ".." counts as a link to the parent.
-    if(dirlink(ip, ".", ip->inum) < 0 || dirlink(ip, "..", dp->inum) < 0)
-      goto fail;
-  }
-  if(dirlink(dp, name, ip->inum) < 0)
-    goto fail;
-  if(type == T_DIR){
-    dp->nlink++;
-    iupdate(dp);
-  }
-  iunlockput(dp);
   return ip;
+}
 
-fail:
-  // Nothing names the new inode; nlink 0 makes iput free it.
-  ip->nlink = 0;
-  iupdate(ip);
+// Create path as a new inode of the given type and return it locked.
+// If path exists, open() with O_CREATE still succeeds on a file or a
+// device, so for type T_FILE such an inode is returned instead. Returns
+// 0 on failure. Call inside a transaction.
+static struct inode*
+create(char *path, short type, short major, short minor)
+{
+  char name[DIRSIZ];
+  struct inode *dir, *ip;
+
+  if((dir = nameiparent(path, name)) == 0)
+    return 0;
+  ilock(dir);
+  if((ip = dirlookup(dir, name, 0)) == 0){
+    ip = newinode(dir, name, type, major, minor);
+    iunlockput(dir);
+    return ip;
+  }
+
+  // Already there. Let dir go before locking ip: name may be "." and
+  // then ip is dir itself.
+  iunlockput(dir);
+  ilock(ip);
+  if(type == T_FILE && (ip->type == T_FILE || ip->type == T_DEV))
+    return ip;
   iunlockput(ip);
-  iunlockput(dp);
   return 0;
 }
 
-int
-sys_open(void)
+// Make a directory or device node at path; the mkdir and mknod calls.
+static int
+makenode(char *path, short type, short major, short minor)
 {
-  char path[MAXPATH];
-  int fd, omode;
-  struct file *f;
   struct inode *ip;
 
-  if(argpath(0, path) < 0 || argint(1, &omode) < 0)
-    return -1;
-
   begin_op();
+  ip = create(path, type, major, minor);
+  if(ip)
+    iunlockput(ip);
+  end_op();
+  return ip ? 0 : -1;
+}
+
+int
+sys_mkdir(void)
+{
+  char path[MAXPATH];
+
+  if(argpath(0, path) < 0)
+    return -1;
+  return makenode(path, T_DIR, 0, 0);
+}
+
+int
+sys_mknod(void)
+{
+  char path[MAXPATH];
+  int major, minor;
+
+  if(argpath(0, path) < 0 || argint(1, &major) < 0 || argint(2, &minor) < 0)
+    return -1;
+  // A major number indexes devsw[]; both numbers must fit in a short.
+  if(major < 0 || major >= NDEV || minor < 0 || minor > 0x7FFF)
+    return -1;
+  return makenode(path, T_DEV, major, minor);
+}
+
+// ---- open and chdir
+
+// Find or create the inode that open(path, omode) is about, and return
+// it locked if it may be opened that way. Inside a transaction.
+static struct inode*
+openinode(char *path, int omode)
+{
+  struct inode *ip;
+
   if(omode & O_CREATE){
-    if((ip = create(path, T_FILE, 0, 0)) == 0){
-      end_op();
-      return -1;
-    }
+    if((ip = create(path, T_FILE, 0, 0)) == 0)
+      return 0;
   } else {
-    if((ip = namei(path)) == 0){
-      end_op();
-      return -1;
-    }
+    if((ip = namei(path)) == 0)
+      return 0;
     ilock(ip);
-    if(ip->type == T_DIR && (omode & (O_WRONLY|O_RDWR))){
-      iunlockput(ip);
-      end_op();
-      return -1;
-    }
   }
+  // Directories change only through mkdir, link and unlink.
+  if(ip->type == T_DIR && (omode & (O_WRONLY|O_RDWR)))
+    goto refuse;
+  // A device node from a foreign disk image may carry any major number.
+  if(ip->type == T_DEV && (ip->major < 0 || ip->major >= NDEV))
+    goto refuse;
+  return ip;
 
-  if(ip->type == T_DEV && (ip->major < 0 || ip->major >= NDEV)){
+refuse:
+  iunlockput(ip);
+  return 0;
+}
+
+// Give the caller a descriptor for ip (locked), opened as omode says.
+// ip's reference goes to the new file, and ip ends up unlocked. Returns
+// the descriptor, or -1 if the caller or the system is out of files.
+static int
+openfile(struct inode *ip, int omode)
+{
+  struct file *f;
+  int fd;
+
+  // Find the descriptor before taking the file, so that failure never
+  // has to close a file that holds ip.
+  if((fd = fdfree()) < 0 || (f = filealloc()) == 0){
     iunlockput(ip);
-    end_op();
     return -1;
   }
-
-  if((f = filealloc()) == 0 || (fd = fdalloc(f)) < 0){
-    if(f)
-      fileclose(f);
-    iunlockput(ip);
-    end_op();
-    return -1;
-  }
-
   if(ip->type == T_DEV){
     f->type = FD_DEVICE;
     f->major = ip->major;
@@ -362,151 +510,108 @@ sys_open(void)
     f->off = 0;
   }
   f->ip = ip;
-  f->readable = !(omode & O_WRONLY);
-  f->writable = (omode & O_WRONLY) || (omode & O_RDWR);
+  f->readable = (omode & O_WRONLY) == 0;
+  f->writable = (omode & (O_WRONLY|O_RDWR)) != 0;
   f->nonblock = (omode & O_NONBLOCK) != 0;
+  myproc()->ofile[fd] = f;
 
   if((omode & O_TRUNC) && ip->type == T_FILE)
     itrunc(ip);
-
   iunlock(ip);
-  end_op();
   return fd;
 }
 
 int
-sys_mkdir(void)
+sys_open(void)
 {
   char path[MAXPATH];
   struct inode *ip;
+  int omode, fd;
 
-  if(argpath(0, path) < 0)
+  if(argpath(0, path) < 0 || argint(1, &omode) < 0)
     return -1;
   begin_op();
-  if((ip = create(path, T_DIR, 0, 0)) == 0){
-    end_op();
-    return -1;
-  }
-  iunlockput(ip);
+  ip = openinode(path, omode);
+  fd = ip ? openfile(ip, omode) : -1;
   end_op();
-  return 0;
-}
-
-int
-sys_mknod(void)
-{
-  struct inode *ip;
-  char path[MAXPATH];
-  int major, minor;
-
-  if(argpath(0, path) < 0 || argint(1, &major) < 0 || argint(2, &minor) < 0)
-    return -1;
-  if(major < 0 || major >= NDEV || minor < 0 || minor > 0x7FFF)
-    return -1;
-  begin_op();
-  if((ip = create(path, T_DEV, major, minor)) == 0){
-    end_op();
-    return -1;
-  }
-  iunlockput(ip);
-  end_op();
-  return 0;
+  return fd;
 }
 
 int
 sys_chdir(void)
 {
   char path[MAXPATH];
-  struct inode *ip;
   struct proc *p = myproc();
+  struct inode *ip, *old;
 
   if(argpath(0, path) < 0)
     return -1;
   begin_op();
-  if((ip = namei(path)) == 0){
-    end_op();
-    return -1;
+  if((ip = namei(path)) != 0 && !isdir(ip)){
+    iput(ip);
+    ip = 0;
   }
-  ilock(ip);
-  if(ip->type != T_DIR){
-    iunlockput(ip);
-    end_op();
-    return -1;
+  if(ip){
+    old = p->cwd;
+    p->cwd = ip;
+    if(old)
+      iput(old);        // may write to disk, hence inside the transaction
   }
-  iunlock(ip);
-  if(p->cwd)
-    iput(p->cwd);
   end_op();
-  p->cwd = ip;
-  return 0;
+  return ip ? 0 : -1;
 }
 
-// exec(path, argv): argv is a user array of user string pointers ending
-// with 0. The strings are copied into kernel pages first, because exec
-// throws away the address space they live in.
+// ---- exec
+
+// Free the kernel copies of exec's arguments.
+static void
+freeargs(char **argv)
+{
+  int i;
+
+  for(i = 0; i < MAXARG && argv[i] != 0; i++)
+    kfree(argv[i]);
+}
+
+// Copy the user's argument vector at uargv (string pointers, then a
+// null) into kernel pages, one per string, filling argv[] (MAXARG+1
+// entries, all 0 on entry). Returns 0, or -1 if the vector is too long
+// or anything in it is unreadable.
+static int
+fetchargs(uint uargv, char **argv)
+{
+  uint uarg;
+  char *s;
+  int i, len;
+
+  for(i = 0; ; i++){
+    if(fetchint(uargv + i*sizeof(uint), (int*)&uarg) < 0)
+      return -1;
+    if(uarg == 0)
+      return 0;               // argv[i] is already 0
+    if(i == MAXARG || fetchstr(uarg, &s) < 0)
+      return -1;
+    if((len = strlen(s)) >= PGSIZE || (argv[i] = kalloc()) == 0)
+      return -1;
+    memmove(argv[i], s, len + 1);
+  }
+}
+
+// exec(path, argv). The arguments live in the address space exec is about
+// to throw away, so they are copied into the kernel first.
 int
 sys_exec(void)
 {
-  char path[MAXPATH], *argv[MAXARG+1], *s;
-  uint uargv, uarg;
-  int i, len, ret;
+  char path[MAXPATH], *argv[MAXARG+1];
+  uint uargv;
+  int r;
 
   if(argpath(0, path) < 0 || argaddr(1, &uargv) < 0)
     return -1;
-
   memset(argv, 0, sizeof(argv));
-  ret = -1;
-  for(i = 0; ; i++){
-    if(fetchint(uargv + 4*i, (int*)&uarg) < 0)
-      goto out;
-    if(uarg == 0)
-      break;
-    if(i == MAXARG)
-      goto out;       // more than MAXARG arguments
-    if(fetchstr(uarg, &s) < 0)
-      goto out;
-    len = strlen(s);
-    if(len >= PGSIZE)
-      goto out;
-    if((argv[i] = kalloc()) == 0)
-      goto out;
-    memmove(argv[i], s, len + 1);
-  }
-  argv[i] = 0;
-  ret = exec(path, argv);
-
-out:
-  for(i = 0; i < NELEM(argv) && argv[i] != 0; i++)
-    kfree(argv[i]);
-  return ret;
-}
-
-int
-sys_pipe(void)
-{
-  char *fdarray;
-  struct file *rf, *wf;
-  int fd[2];
-  struct proc *p = myproc();
-
-  if(argptr(0, &fdarray, 2*sizeof(int)) < 0)
-    return -1;
-  if(pipealloc(&rf, &wf) < 0)
-    return -1;
-  fd[0] = -1;
-  if((fd[0] = fdalloc(rf)) < 0 || (fd[1] = fdalloc(wf)) < 0){
-    if(fd[0] >= 0)
-      p->ofile[fd[0]] = 0;
-    fileclose(rf);
-    fileclose(wf);
-    return -1;
-  }
-  if(either_copyout(1, (uint)fdarray, fd, sizeof(fd)) < 0){
-    p->ofile[fd[0]] = 0;
-    p->ofile[fd[1]] = 0;
-    fileclose(rf);
-    fileclose(wf);
-    return -1;
-  }
-  return 0;
+  r = fetchargs(uargv, argv);
+  if(r == 0)
+    r = exec(path, argv);
+  freeargs(argv);
+  return r;
 }
