@@ -1,12 +1,16 @@
-// Sleeplocks: long-term locks for code that may block while holding them.
+// Sleeplocks: locks that may be held for a long time, across blocking.
 //
-// The file system keeps a buffer or an inode locked across disk reads,
-// which take milliseconds; spinning (with interrupts off!) that long would
-// waste a CPU and could deadlock on the very interrupt the disk needs. A
-// sleeplock is a "locked" flag guarded by a spinlock: a process that finds
-// it taken sleeps on the lock's address and is woken by releasesleep().
-// Sleeplocks may only be used in process context, never in an interrupt
-// handler, because waiting means calling sleep().
+// The buffer cache and the inode layer hold their locks while the disk
+// works, which takes milliseconds. A spinlock is wrong for that: its
+// holder must keep interrupts off, and the waiters would burn their CPUs
+// (and the disk-done interrupt might never be taken). A sleeplock is
+// instead a "held" flag plus the owner's pid, both guarded by a small
+// spinlock that is only kept for the few instructions that look at them.
+// A process that finds the flag set sleeps with the lock's address as its
+// channel; releasing the lock wakes those sleepers and they race again.
+//
+// Waiting means sleep(), so sleeplocks belong to process context only,
+// never to interrupt handlers.
 
 #include "types.h"
 #include "defs.h"
@@ -19,49 +23,69 @@
 #include "sleeplock.h"
 
 void
-initsleeplock(struct sleeplock *lk, char *name)
+initsleeplock(struct sleeplock *sl, char *name)
 {
-  initlock(&lk->lk, "sleep lock");
-  lk->name = name;
-  lk->locked = 0;
-  lk->pid = 0;
+  sl->name = name;
+  sl->locked = 0;
+  sl->pid = 0;
+  initlock(&sl->lk, "sleeplock");
+}
+
+// The pid that owns what we take, or 0 when no process is running (the
+// boot path may take a sleeplock before the first process exists).
+static int
+ownerpid(void)
+{
+  struct proc *p = myproc();
+
+  return p ? p->pid : 0;
+}
+
+// Claim sl if it is free. Caller holds sl->lk.
+static int
+tryclaim(struct sleeplock *sl)
+{
+  if(sl->locked)
+    return 0;
+  sl->locked = 1;
+  sl->pid = ownerpid();
+  return 1;
 }
 
 void
-acquiresleep(struct sleeplock *lk)
+acquiresleep(struct sleeplock *sl)
 {
-  acquire(&lk->lk);
-  // sleep() gives up lk->lk while asleep and retakes it before returning,
-  // so the flag is re-tested under the spinlock every time we wake: a
-  // wakeup only means "it may be free now".
-  while(lk->locked)
-    sleep(lk, &lk->lk);
-  lk->locked = 1;
-  lk->pid = myproc() ? myproc()->pid : 0;
-  release(&lk->lk);
+  acquire(&sl->lk);
+  // sleep() drops sl->lk while we are parked and retakes it before it
+  // returns, so each retry looks at the flag under the spinlock again.
+  // Being woken only says the lock was freed, not that it is still free.
+  while(!tryclaim(sl))
+    sleep(sl, &sl->lk);
+  release(&sl->lk);
 }
 
 void
-releasesleep(struct sleeplock *lk)
+releasesleep(struct sleeplock *sl)
 {
-  acquire(&lk->lk);
-  if(!lk->locked)
-    panic("releasesleep: not held");
-  lk->locked = 0;
-  lk->pid = 0;
-  wakeup(lk);
-  release(&lk->lk);
+  acquire(&sl->lk);
+  if(!sl->locked)
+    panic("releasesleep: lock is free");
+  sl->pid = 0;
+  sl->locked = 0;
+  // Any waiter saw the flag set while it held sl->lk, and sleep() parked
+  // it before sl->lk came free, so this wakeup is sure to find it.
+  wakeup(sl);
+  release(&sl->lk);
 }
 
-// Does the current process hold the lock? (For assertions: other
-// processes' claims are not interesting.)
+// Does the calling process own sl? Meant for assertions.
 int
-holdingsleep(struct sleeplock *lk)
+holdingsleep(struct sleeplock *sl)
 {
-  int r;
+  int mine;
 
-  acquire(&lk->lk);
-  r = lk->locked && lk->pid == (myproc() ? myproc()->pid : 0);
-  release(&lk->lk);
-  return r;
+  acquire(&sl->lk);
+  mine = sl->locked && sl->pid == ownerpid();
+  release(&sl->lk);
+  return mine;
 }

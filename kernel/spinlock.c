@@ -1,20 +1,24 @@
-// Spinlocks: short-term mutual exclusion between CPUs.
+// Spinlocks: mutual exclusion between CPUs for short critical sections.
 //
-// A spinlock is one word that is 0 when free and 1 when held. A CPU takes
-// it with an atomic exchange and retries until the old value was 0. While
-// a CPU holds any spinlock its interrupts are off: otherwise an interrupt
-// handler on the same CPU could try to take the lock it interrupted, and
-// spin forever waiting for itself.
+// The lock is one word, 0 when free and 1 when held. To take it a CPU
+// atomically swaps in a 1 (xchg); if the old value was 0 the lock is now
+// its own. While it is taken we do not keep hammering it with locked
+// swaps, which would make every waiting CPU fight over the cache line:
+// we wait with plain reads until the word looks free, and only then try
+// the swap again ("test and test-and-set").
 //
-// Interrupts are switched off by pushcli() and back on by popcli(), which
-// nest: a CPU holding two locks re-enables interrupts only when it lets go
-// of the second, and only if they were on before the first. The nesting
-// depth and the "were they on?" bit live in struct cpu, which is why
-// mycpu() has to be called with interrupts already off (a timer tick could
-// otherwise move the code to another CPU between reading and using it).
+// A CPU holding a spinlock runs with interrupts off. If it did not, an
+// interrupt handler on the same CPU might want the same lock and would
+// spin forever against the thread it interrupted. pushcli() and popcli()
+// count how many locks this CPU holds, so interrupts come back on only
+// when the last one is released, and only if they were on before the
+// first one was taken. That count lives in struct cpu.
 //
-// Each lock also remembers which CPU holds it and the call chain that took
-// it, so a deadlock or a double acquire can be diagnosed from a panic.
+// For diagnosis each lock also records the CPU that holds it and the
+// chain of return addresses of the code that took it.
+//
+// The file reads bottom-up: interrupt nesting first, then the diagnostic
+// helpers, then the lock operations built on them.
 
 #include "types.h"
 #include "defs.h"
@@ -25,122 +29,129 @@
 #include "proc.h"
 #include "spinlock.h"
 
-void
-initlock(struct spinlock *lk, char *name)
-{
-  lk->name = name;
-  lk->locked = 0;
-  lk->cpu = 0;
-}
+#define NPCS 10         // entries in spinlock.pcs[]
 
-// Take the lock, spinning until it is free. Interrupts stay off on this
-// CPU until the matching release().
-void
-acquire(struct spinlock *lk)
-{
-  pushcli();
-  if(holding(lk))
-    panic("acquire: lock already held by this cpu");
-
-  // xchg is a locked read-modify-write, so exactly one CPU sees the
-  // 0 -> 1 transition even if several race for the lock.
-  while(xchg(&lk->locked, 1) != 0)
-    ;
-
-  // Full barrier: keep the compiler and the CPU from moving any load or
-  // store of the critical section above this point, i.e. before we own
-  // the lock. (x86's locked xchg already orders memory for the CPU; the
-  // builtin also stops the compiler, and documents the intent.)
-  __sync_synchronize();
-
-  lk->cpu = mycpu();
-  getcallerpcs(&lk, lk->pcs);
-}
-
-// Let go of the lock and, if this was the outermost one, restore the
-// interrupt state the CPU had before it was taken.
-void
-release(struct spinlock *lk)
-{
-  if(!holding(lk))
-    panic("release: lock not held");
-
-  lk->pcs[0] = 0;
-  lk->cpu = 0;
-
-  // Full barrier: every store made inside the critical section must be
-  // visible to other CPUs before they can see the lock as free.
-  __sync_synchronize();
-
-  // A plain C assignment might be split or reordered by the compiler;
-  // one movl to the lock word is atomic on x86 and cannot be.
-  asm volatile("movl $0, %0" : "+m" (lk->locked) : );
-
-  popcli();
-}
-
-// Record the return addresses of the current call chain in pcs[], by
-// following the saved frame pointers (the kernel is compiled with
-// -fno-omit-frame-pointer). v is the address of the first argument of
-// the function whose callers we want: that function's saved %ebp sits
-// two words below it, and its return address one word below.
-void
-getcallerpcs(void *v, uint pcs[])
-{
-  uint *ebp;
-  int i;
-
-  ebp = (uint*)v - 2;
-  for(i = 0; i < 10; i++){
-    // Stop at the end of the chain (entry code sets %ebp to 0) or at
-    // anything that cannot be a kernel stack address.
-    if(ebp == 0 || (uint)ebp < KERNBASE || (uint)ebp == 0xffffffff)
-      break;
-    pcs[i] = ebp[1];
-    ebp = (uint*)ebp[0];
-  }
-  for(; i < 10; i++)
-    pcs[i] = 0;
-}
-
-// Does this CPU hold the lock?
-int
-holding(struct spinlock *lk)
-{
-  int r;
-
-  pushcli();
-  r = lk->locked && lk->cpu == mycpu();
-  popcli();
-  return r;
-}
-
-// Interrupts off, counting how deep we are. The first pushcli on a CPU
-// remembers whether interrupts were on, so the last popcli can restore it.
+// Turn interrupts off and count one more level of nesting. The outermost
+// call records whether they were on, for the last popcli().
 void
 pushcli(void)
 {
-  uint eflags;
+  int wason = (readeflags() & FL_IF) != 0;
   struct cpu *c;
 
-  eflags = readeflags();
   cli();
   c = mycpu();
   if(c->ncli == 0)
-    c->intena = eflags & FL_IF;
-  c->ncli++;
+    c->intena = wason;
+  c->ncli += 1;
 }
 
+// Undo one pushcli(). Only the outermost one may turn interrupts back on.
 void
 popcli(void)
 {
   struct cpu *c;
 
   if(readeflags() & FL_IF)
-    panic("popcli: interrupts enabled");
+    panic("popcli: interrupts on inside a cli section");
   c = mycpu();
-  if(--c->ncli < 0)
-    panic("popcli: not pushed");
-  if(c->ncli == 0 && c->intena)
+  if(c->ncli <= 0)
+    panic("popcli: more pops than pushes");
+  c->ncli -= 1;
+  if(c->ncli > 0)
+    return;
+  if(c->intena)
     sti();
+}
+
+// Is lk held by this CPU?
+int
+holding(struct spinlock *lk)
+{
+  int mine;
+
+  pushcli();                    // mycpu() must not move under us
+  mine = lk->locked != 0 && lk->cpu == mycpu();
+  popcli();
+  return mine;
+}
+
+// Could ebp be the frame pointer of a kernel stack frame? The walk ends at
+// 0 (the entry code clears %ebp) or at anything outside kernel memory.
+static int
+plausibleframe(uint *ebp)
+{
+  return (uint)ebp >= KERNBASE && (uint)ebp != 0xffffffff;
+}
+
+// Fill pcs[] with the return addresses of the current call chain. v is the
+// address of the first argument of some function; its saved %ebp is two
+// words below v and its return address one word below. The kernel keeps
+// frame pointers (-fno-omit-frame-pointer), so each saved %ebp leads to
+// the caller's frame. Unused entries are set to 0.
+void
+getcallerpcs(void *v, uint pcs[])
+{
+  uint *ebp = (uint*)v - 2;
+  int n;
+
+  for(n = 0; n < NPCS; n++)
+    pcs[n] = 0;
+  for(n = 0; n < NPCS && plausibleframe(ebp); n++){
+    pcs[n] = ebp[1];
+    ebp = (uint*)ebp[0];
+  }
+}
+
+void
+initlock(struct spinlock *lk, char *name)
+{
+  lk->locked = 0;
+  lk->cpu = 0;
+  lk->name = name;
+}
+
+// Spin until the lock word goes from 0 to 1 under our own xchg.
+static void
+spin(struct spinlock *lk)
+{
+  volatile uint *word = &lk->locked;
+
+  while(xchg(word, 1) == 1){
+    while(*word)
+      asm volatile("pause");    // tells the CPU this is a wait loop
+  }
+}
+
+// Take lk. Interrupts on this CPU stay off until the matching release().
+void
+acquire(struct spinlock *lk)
+{
+  pushcli();
+  if(holding(lk))
+    panic("acquire: this cpu already holds the lock");
+  spin(lk);
+  // From here on the critical section may load and store. The barrier
+  // stops the compiler from hoisting any of that above the point where
+  // we own the lock; the CPU would not anyway, as xchg is locked.
+  __sync_synchronize();
+  lk->cpu = mycpu();
+  getcallerpcs((uint*)__builtin_frame_address(0) + 2, lk->pcs);
+}
+
+// Let go of lk; if it was this CPU's last lock, interrupts return to the
+// state they had before its first.
+void
+release(struct spinlock *lk)
+{
+  if(!holding(lk))
+    panic("release: lock not held by this cpu");
+  lk->cpu = 0;
+  lk->pcs[0] = 0;
+  // Stores made in the critical section must reach memory before other
+  // CPUs can see the word as 0. xchg is a full barrier for the CPU and,
+  // through its "memory" clobber, for the compiler, and it writes the
+  // word in one indivisible access.
+  xchg(&lk->locked, 0);
+  popcli();
 }
