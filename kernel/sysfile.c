@@ -243,11 +243,10 @@ addname(char *path, struct inode *ip)
 
 // link(old, new): make new one more name of the file old.
 //
-// The count goes up before the name is written. Both are in the same
-// transaction, so normally the order does not matter; but it does if
-// the transaction is ever split. A count that is one too high after a
-// crash wastes an inode; one that is too low would free a file that a
-// directory still names.
+// The count goes up before the name is written. One transaction holds
+// both, so a crash cannot separate them; still, this is the order that
+// fails safe: a count one too high wastes an inode, one too low would
+// free a file that a directory still names.
 int
 sys_link(void)
 {
