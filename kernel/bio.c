@@ -1,22 +1,30 @@
-// Buffer cache.
+// The buffer cache: NBUF block-sized buffers between the file system and
+// the disk driver.
 //
-// The cache holds NBUF copies of disk blocks in memory. It has two jobs:
-// reading a block that was read recently costs no disk access, and there is
-// at most one copy of any block, so every process that uses a block sees the
-// same bytes and the sleeplock in that copy serialises their changes.
+// Why it exists:
+//   * speed: a block used a moment ago (a directory, the bitmap, an inode
+//     block) is usually needed again soon, and then no disk access is due;
+//   * one copy per block: since a block is never cached twice, the buffer's
+//     sleeplock is the lock on the block itself, and every process sees the
+//     latest bytes.
 //
-// Interface:
-//   bread(dev, blockno)  returns a locked buffer holding the block;
-//   bwrite(b)            sends the buffer's contents to disk (the log uses it);
-//   brelse(b)            unlocks the buffer and gives up the reference.
-// A buffer may be used only between its bread and its brelse.
+// Use: bread(dev, blockno) hands out the buffer locked and filled; the
+// caller reads or changes b->data, calls bwrite(b) (or, in the file system,
+// log_write(b)) if it changed it, and finally brelse(b). Between bread and
+// brelse nobody else can touch the buffer.
 //
-// The buffers form a circular list through prev/next, ordered by last
-// release: head.next was released most recently, head.prev longest ago.
-// A lookup scans from the front (hot blocks are found quickly); a victim
-// for recycling is taken from the back (the least recently used buffer
-// that nobody holds). bcache.lock protects the list, refcnt, dev and
-// blockno; each buffer's sleeplock protects its data, valid and dirty.
+// Replacement. Each buffer carries a stamp, lastuse, taken from a counter
+// (bcache.clock) that ticks whenever some buffer loses its last holder. A
+// block that is not cached takes over the idle buffer (refcnt 0) with the
+// smallest stamp: the one that has sat unused the longest. Buffers still
+// held, or pinned by the log, are never taken. With NBUF this small, a
+// linear scan of the array is cheaper to read and to reason about than a
+// list kept in LRU order. (The 32-bit clock would need four billion
+// releases to wrap; after that, replacement is merely less well chosen.)
+//
+// Locking: bcache.lock covers dev, blockno, refcnt and lastuse of every
+// buffer and the clock; it is held only for a scan, never across disk I/O.
+// The per-buffer sleeplock covers the contents.
 
 #include "types.h"
 #include "param.h"
@@ -26,127 +34,152 @@
 #include "fs.h"
 #include "buf.h"
 
-struct {
+static struct {
   struct spinlock lock;
+  uint clock;
   struct buf buf[NBUF];
-  struct buf head;   // sentinel of the LRU list
 } bcache;
 
 void
 binit(void)
 {
-  struct buf *b;
+  int i;
 
   initlock(&bcache.lock, "bcache");
-  bcache.head.prev = &bcache.head;
-  bcache.head.next = &bcache.head;
-  for(b = bcache.buf; b < bcache.buf+NBUF; b++){
-    initsleeplock(&b->lock, "buffer");
-    b->next = bcache.head.next;
-    b->prev = &bcache.head;
-    bcache.head.next->prev = b;
-    bcache.head.next = b;
+  bcache.clock = 0;
+  for(i = 0; i < NBUF; i++){
+    initsleeplock(&bcache.buf[i].lock, "buffer");
+    bcache.buf[i].refcnt = 0;
+    bcache.buf[i].lastuse = 0;   // never used: the first victims
   }
 }
 
-// Find the cached copy of block blockno on dev, or recycle the least
-// recently used idle buffer for it. Returns the buffer locked.
+// The buffer that caches (dev, blockno), or 0. Caller holds bcache.lock.
+static struct buf*
+cached(uint dev, uint blockno)
+{
+  int i;
+  struct buf *b;
+
+  for(i = 0; i < NBUF; i++){
+    b = &bcache.buf[i];
+    if(b->blockno == blockno && b->dev == dev)
+      return b;
+  }
+  return 0;
+}
+
+// The idle buffer unused for longest, or 0 if every buffer is held.
+// Caller holds bcache.lock.
+static struct buf*
+victim(void)
+{
+  int i;
+  struct buf *b, *best;
+
+  best = 0;
+  for(i = 0; i < NBUF; i++){
+    b = &bcache.buf[i];
+    if(b->refcnt > 0)
+      continue;
+    if(best == 0 || b->lastuse < best->lastuse)
+      best = b;
+  }
+  return best;
+}
+
+// Take a reference to the buffer for (dev, blockno), giving the block a
+// buffer of its own if it has none. The buffer is not locked yet: that
+// may mean a sleep, which bread does after dropping the spinlock.
 static struct buf*
 bget(uint dev, uint blockno)
 {
   struct buf *b;
 
   acquire(&bcache.lock);
-  for(b = bcache.head.next; b != &bcache.head; b = b->next){
-    if(b->dev == dev && b->blockno == blockno){
-      b->refcnt++;
-      release(&bcache.lock);
-      acquiresleep(&b->lock);
-      return b;
-    }
+  b = cached(dev, blockno);
+  if(b == 0){
+    // refcnt 0 means no one holds or waits for the victim's sleeplock,
+    // and once its identity changes no one can look its old block up.
+    b = victim();
+    if(b == 0)
+      panic("bget: every buffer is held");
+    b->dev = dev;
+    b->blockno = blockno;
+    b->valid = 0;
+    b->dirty = 0;
   }
-
-  // Not cached. A buffer with refcnt 0 is not locked by anyone and no one
-  // can find it any more once dev/blockno change, so it is safe to reuse.
-  for(b = bcache.head.prev; b != &bcache.head; b = b->prev){
-    if(b->refcnt == 0){
-      b->dev = dev;
-      b->blockno = blockno;
-      b->valid = 0;
-      b->dirty = 0;
-      b->refcnt = 1;
-      release(&bcache.lock);
-      acquiresleep(&b->lock);
-      return b;
-    }
-  }
-  // Every buffer is held: the log's bound on blocks per transaction
-  // (MAXOPBLOCKS) is meant to make this impossible.
-  panic("bget: no buffers");
-}
-
-// Return a locked buffer with the contents of the block.
-struct buf*
-bread(uint dev, uint blockno)
-{
-  struct buf *b;
-
-  b = bget(dev, blockno);
-  if(!b->valid)
-    disk_rw(b);
+  b->refcnt++;
+  release(&bcache.lock);
   return b;
 }
 
-// Write b's contents to disk now. The caller must hold the buffer.
+// Add delta (+1 or -1) to b's reference count. When the last reference
+// goes, the buffer's idle time starts now.
+static void
+ref_change(struct buf *b, int delta, char *underflow)
+{
+  acquire(&bcache.lock);
+  if(delta < 0 && b->refcnt == 0)
+    panic(underflow);
+  b->refcnt += delta;
+  if(b->refcnt == 0)
+    b->lastuse = ++bcache.clock;
+  release(&bcache.lock);
+}
+
+// Buffers move between the cache and a caller only in locked state.
+static void
+must_hold(struct buf *b, char *who)
+{
+  if(!holdingsleep(&b->lock))
+    panic(who);
+}
+
+// The block's buffer, locked and holding the block's contents.
+struct buf*
+bread(uint dev, uint blockno)
+{
+  struct buf *b = bget(dev, blockno);
+
+  acquiresleep(&b->lock);       // wait for any other holder to finish
+  if(!b->valid)
+    disk_rw(b);
+  if(!b->valid)
+    panic("bread: driver left the buffer empty");
+  return b;
+}
+
+// Send the buffer's contents to its block now, synchronously. The caller
+// holds the buffer (between bread and brelse).
 void
 bwrite(struct buf *b)
 {
-  if(!holdingsleep(&b->lock))
-    panic("bwrite: buffer not locked");
+  must_hold(b, "bwrite: caller does not hold the buffer");
   b->dirty = 1;
   disk_rw(b);
 }
 
-// Unlock the buffer and drop the caller's reference. When the last holder
-// lets go, the buffer moves to the front of the LRU list.
+// The caller is done with the buffer: unlock it and give up its reference.
 void
 brelse(struct buf *b)
 {
-  if(!holdingsleep(&b->lock))
-    panic("brelse: buffer not locked");
+  must_hold(b, "brelse: caller does not hold the buffer");
   releasesleep(&b->lock);
-
-  acquire(&bcache.lock);
-  if(b->refcnt == 0)
-    panic("brelse: refcnt");
-  b->refcnt--;
-  if(b->refcnt == 0){
-    b->next->prev = b->prev;
-    b->prev->next = b->next;
-    b->next = bcache.head.next;
-    b->prev = &bcache.head;
-    bcache.head.next->prev = b;
-    bcache.head.next = b;
-  }
-  release(&bcache.lock);
+  ref_change(b, -1, "brelse: no reference");
 }
 
-// The log pins a buffer it has recorded but not yet installed, so the
-// cache cannot recycle it (and lose the change) in the meantime.
+// The log keeps an extra reference to each buffer it will write at
+// commit, so that the changed copy stays in memory until then even if
+// every process has released it.
 void
 bpin(struct buf *b)
 {
-  acquire(&bcache.lock);
-  b->refcnt++;
-  release(&bcache.lock);
+  ref_change(b, +1, 0);
 }
 
 void
 bunpin(struct buf *b)
 {
-  acquire(&bcache.lock);
-  if(b->refcnt == 0)
-    panic("bunpin: refcnt");
-  b->refcnt--;
-  release(&bcache.lock);
+  ref_change(b, -1, "bunpin: not pinned");
 }

@@ -7,15 +7,17 @@
 // when the transfer is complete. `disk` is the IDE driver's own flag: set
 // while the request sits in its queue or on the controller.
 struct buf {
-  int valid;   // data holds the block's contents
-  int dirty;   // data must be written back before it can be trusted on disk
-  int disk;    // a request for this buffer is in flight
+  // Identity and bookkeeping, guarded by the cache's spinlock (bio.c).
   uint dev;
   uint blockno;
+  uint refcnt;       // holders, plus one per pin by the log
+  uint lastuse;      // cache clock value when refcnt last fell to 0
+
+  // Guarded by lock, which whoever bread() the buffer holds.
   struct sleeplock lock;
-  uint refcnt;
-  struct buf *prev; // LRU cache list
-  struct buf *next;
-  struct buf *qnext; // disk queue
+  int valid;         // data holds the block's contents
+  int dirty;         // data must be written to the disk by disk_rw
+  int disk;          // ide.c: a request for this buffer is in flight
+  struct buf *qnext; // ide.c: next request in its queue
   uchar data[BSIZE];
 };

@@ -1,35 +1,38 @@
-// File system implementation. Five layers, each using only the ones below:
-//   + blocks:      a bitmap allocator for raw disk blocks (balloc, bfree);
-//   + inodes:      allocation, reading, writing, metadata (ialloc, iget,
-//                  ilock, iput, readi, writei, itrunc);
-//   + directories: an inode whose contents are a list of struct dirent
-//                  (dirlookup, dirlink);
-//   + path names:  names such as /d/sub/file, resolved one element at a
-//                  time from the root or the current directory (namei);
-//   + the crash-safety of all of this comes from log.c: every block change
-//     goes through log_write() inside begin_op()/end_op().
-// The buffer cache (bio.c) sits underneath and serialises access to blocks.
+// The file system proper: turns the disk's numbered blocks into files,
+// directories and path names.
 //
-// In-memory inodes. The table `itable` holds at most one struct inode per
-// on-disk inode that some part of the kernel is using. Its lifetime has two
-// counts:
-//   ref    how many C pointers refer to the entry (open files, current
-//          directories, a path lookup in progress). iget() and idup() raise
-//          it, iput() lowers it; at zero the slot may be reused. Protected
-//          by itable.lock.
-//   nlink  how many directory entries name the inode, on disk. When the
-//          last in-memory reference goes and nlink is 0, iput() frees the
-//          inode and its blocks: that is how an unlinked but still open
-//          file survives until it is closed.
-// The fields copied from disk (type, size, addrs, ...) are valid only when
-// `valid` is set, and may be read or changed only while holding the inode's
-// sleeplock: ilock() takes it and reads the inode in if needed. Keeping
-// ref (a cheap, long-held reference) separate from the lock (held only for
-// the duration of an operation) is what lets a path lookup hold a directory
-// without blocking others, and lets open() return a file without locking it.
+// It is built in layers; each uses only the layers listed before it:
+//   blocks       free-block bitmap: balloc, bfree
+//   inodes       the inode table in memory and on disk: ialloc, iget,
+//                ilock, iupdate, iput, and the map from a file's block
+//                numbers to disk blocks (bmap, itrunc)
+//   contents     readi, writei: bytes at an offset in a file
+//   directories  a directory is a file of struct dirent records:
+//                dirlookup, dirlink
+//   path names   "/a/b/c" resolved one element at a time: namei,
+//                nameiparent
+// Below all of them, bio.c caches blocks and log.c makes a system call's
+// block writes atomic: code here never calls bwrite(), it calls
+// log_write(), and every caller that may change the disk has called
+// begin_op().
 //
-// Typical use:  ip = namei(path); ilock(ip); ... readi/writei ...;
-//               iunlock(ip); ... later ... iput(ip);
+// The inode table. itable holds a struct inode for every inode that the
+// kernel is currently using, at most one per inode, so that everyone who
+// uses a file shares its lock and its cached fields. An entry is pinned in
+// the table by its reference count (ref): iget() and idup() add one,
+// iput() removes one. References are cheap and long-lived (an open file,
+// a current directory); the inode's sleeplock is taken only around an
+// actual read or change, by ilock(), which also loads the fields from the
+// disk the first time. The split matters: a path lookup can hold on to a
+// directory without locking it, and open() returns files unlocked.
+//
+// An inode's life on disk ends when no directory names it (nlink == 0)
+// and the kernel holds no reference to it (ref falls to 0): only then
+// does iput() free it, so a file that is removed while open lives on
+// until it is closed.
+//
+// Usual sequence: ip = namei(path); ilock(ip); readi(ip, ...);
+// iunlock(ip); ... iput(ip);
 
 #include "types.h"
 #include "param.h"
@@ -43,87 +46,144 @@
 #include "buf.h"
 #include "file.h"
 
-#define min(a, b) ((a) < (b) ? (a) : (b))
-
-// There is one file system, on ROOTDEV; its superblock, read once by iinit.
+// The root file system's superblock; iinit reads it once at boot.
 struct superblock sb;
 
-// Read the superblock of dev into *sb.
+// Copy the superblock (block 1) of dev into *sb.
 void
 readsb(int dev, struct superblock *sb)
 {
-  struct buf *bp;
+  struct buf *b;
 
-  bp = bread(dev, 1);
-  memmove(sb, bp->data, sizeof(*sb));
-  brelse(bp);
+  b = bread(dev, 1);
+  memmove(sb, b->data, sizeof(*sb));
+  brelse(b);
 }
 
 // ---------------------------------------------------------------- blocks
+//
+// Bit k of the bitmap is 1 when block k is in use. It is spread over
+// bitmap blocks of BPB bits each; inside a block, block k is bit k%8 of
+// byte (k%BPB)/8 (mkfs builds it the same way).
 
-// Fill a block with zeros (a fresh data block must not show old contents).
-static void
-bzero(int dev, int bno)
+// First clear bit among the first nbits bits of map, or -1 if none.
+static int
+first_clear_bit(uchar *map, uint nbits)
 {
-  struct buf *bp;
+  uint byte, bit;
 
-  bp = bread(dev, bno);
-  memset(bp->data, 0, BSIZE);
-  log_write(bp);
-  brelse(bp);
+  for(byte = 0; byte * 8 < nbits; byte++){
+    if(map[byte] == 0xFF)
+      continue;                 // a full byte: skip eight blocks at once
+    for(bit = 0; bit < 8 && byte * 8 + bit < nbits; bit++){
+      if((map[byte] & (1 << bit)) == 0)
+        return byte * 8 + bit;
+    }
+  }
+  return -1;
 }
 
-// Allocate a zeroed disk block. Returns 0 when the disk is full: callers
-// turn that into a short write rather than a panic.
+// Overwrite block bno with zeros, inside the current transaction, so a
+// file that gets it cannot read what its last owner left there.
+static void
+zero_block(uint dev, uint bno)
+{
+  struct buf *b;
+
+  b = bread(dev, bno);
+  memset(b->data, 0, BSIZE);
+  log_write(b);
+  brelse(b);
+}
+
+// Take a free block, mark it used, zero it, and return its number; 0 if
+// the disk is full (callers then write less, they do not panic).
 static uint
 balloc(uint dev)
 {
-  uint base, bi, mask;
-  struct buf *bp;
+  uint first, nbits;
+  int i;
+  struct buf *map;
 
-  for(base = 0; base < sb.size; base += BPB){
-    bp = bread(dev, BBLOCK(base, sb));
-    for(bi = 0; bi < BPB && base + bi < sb.size; bi++){
-      mask = 1 << (bi % 8);
-      if((bp->data[bi/8] & mask) == 0){
-        bp->data[bi/8] |= mask;
-        log_write(bp);
-        brelse(bp);
-        bzero(dev, base + bi);
-        return base + bi;
-      }
+  for(first = 0; first < sb.size; first += BPB){
+    nbits = sb.size - first;
+    if(nbits > BPB)
+      nbits = BPB;
+    map = bread(dev, BBLOCK(first, sb));
+    i = first_clear_bit(map->data, nbits);
+    if(i >= 0){
+      map->data[i / 8] |= 1 << (i % 8);
+      log_write(map);
     }
-    brelse(bp);
+    brelse(map);
+    if(i >= 0){
+      zero_block(dev, first + i);
+      return first + i;
+    }
   }
   cprintf("balloc: out of blocks\n");
   return 0;
 }
 
+// Mark block bno free in the bitmap.
 static void
-bfree(int dev, uint b)
+bfree(uint dev, uint bno)
 {
-  struct buf *bp;
-  uint bi, mask;
+  struct buf *map;
+  uint byte;
+  uchar bit;
 
-  bp = bread(dev, BBLOCK(b, sb));
-  bi = b % BPB;
-  mask = 1 << (bi % 8);
-  if((bp->data[bi/8] & mask) == 0)
-    panic("bfree: block already free");
-  bp->data[bi/8] &= ~mask;
-  log_write(bp);
-  brelse(bp);
+  map = bread(dev, BBLOCK(bno, sb));
+  byte = (bno % BPB) / 8;
+  bit = 1 << (bno % 8);
+  if(!(map->data[byte] & bit))
+    panic("bfree: freeing a free block");
+  map->data[byte] &= ~bit;
+  log_write(map);
+  brelse(map);
 }
 
 // ---------------------------------------------------------------- inodes
 
 struct {
-  struct spinlock lock;
+  struct spinlock lock;       // guards dev, inum and ref of every entry
   struct inode inode[NINODE];
 } itable;
 
-// Prepare the inode table and read the superblock of the root file system.
-// Runs in the first process (it sleeps on the disk), before initlog().
+// The on-disk inode inum inside b, which must be its inode block.
+static struct dinode*
+dinode_in(struct buf *b, uint inum)
+{
+  return (struct dinode*)b->data + inum % IPB;
+}
+
+// The in-memory and on-disk inode hold the same fields; these two copy
+// them one way or the other.
+static void
+dinode_to_inode(struct inode *ip, struct dinode *d)
+{
+  ip->type = d->type;
+  ip->nlink = d->nlink;
+  ip->major = d->major;
+  ip->minor = d->minor;
+  ip->size = d->size;
+  memmove(ip->addrs, d->addrs, sizeof(ip->addrs));
+}
+
+static void
+inode_to_dinode(struct dinode *d, struct inode *ip)
+{
+  d->type = ip->type;
+  d->nlink = ip->nlink;
+  d->major = ip->major;
+  d->minor = ip->minor;
+  d->size = ip->size;
+  memmove(d->addrs, ip->addrs, sizeof(d->addrs));
+}
+
+// Set up the inode table and read the root file system's superblock.
+// Called from the first process, since reading the disk sleeps; initlog()
+// comes after it.
 void
 iinit(int dev)
 {
@@ -141,157 +201,183 @@ iinit(int dev)
           sb.inodestart, sb.bmapstart);
 }
 
-static struct inode* iget(uint dev, uint inum);
-
-// Allocate a free on-disk inode of the given type and return it,
-// referenced but unlocked. Returns 0 if every inode is in use.
-struct inode*
-ialloc(uint dev, short type)
+// The table entry in use for (dev, inum), or 0. Caller holds itable.lock.
+static struct inode*
+itable_find(uint dev, uint inum)
 {
-  uint inum;
-  struct buf *bp;
-  struct dinode *dip;
+  int i;
+  struct inode *ip;
 
-  for(inum = 1; inum < sb.ninodes; inum++){
-    bp = bread(dev, IBLOCK(inum, sb));
-    dip = (struct dinode*)bp->data + inum%IPB;
-    if(dip->type == 0){
-      memset(dip, 0, sizeof(*dip));
-      dip->type = type;   // claims it on disk, inside this transaction
-      log_write(bp);
-      brelse(bp);
-      return iget(dev, inum);
-    }
-    brelse(bp);
+  for(i = 0; i < NINODE; i++){
+    ip = &itable.inode[i];
+    if(ip->ref > 0 && ip->inum == inum && ip->dev == dev)
+      return ip;
   }
-  cprintf("ialloc: out of inodes\n");
   return 0;
 }
 
-// Copy the in-memory inode to disk. Call after every change to a field
-// that lives on disk, inside a transaction, holding ip->lock.
-void
-iupdate(struct inode *ip)
+// An entry nobody refers to, or 0. Caller holds itable.lock.
+static struct inode*
+itable_unused(void)
 {
-  struct buf *bp;
-  struct dinode *dip;
+  int i;
 
-  bp = bread(ip->dev, IBLOCK(ip->inum, sb));
-  dip = (struct dinode*)bp->data + ip->inum%IPB;
-  dip->type = ip->type;
-  dip->major = ip->major;
-  dip->minor = ip->minor;
-  dip->nlink = ip->nlink;
-  dip->size = ip->size;
-  memmove(dip->addrs, ip->addrs, sizeof(ip->addrs));
-  log_write(bp);
-  brelse(bp);
+  for(i = 0; i < NINODE; i++){
+    if(itable.inode[i].ref == 0)
+      return &itable.inode[i];
+  }
+  return 0;
 }
 
-// Find the table entry for inode inum on dev, or take a free one for it.
-// Does not lock the inode or read it from disk.
+// A new reference to inode inum of dev, unlocked. The fields from the
+// disk are loaded later, by ilock().
 static struct inode*
 iget(uint dev, uint inum)
 {
-  struct inode *ip, *empty;
+  struct inode *ip;
 
   acquire(&itable.lock);
-  empty = 0;
-  for(ip = &itable.inode[0]; ip < &itable.inode[NINODE]; ip++){
-    if(ip->ref > 0 && ip->dev == dev && ip->inum == inum){
-      ip->ref++;
-      release(&itable.lock);
-      return ip;
-    }
-    if(empty == 0 && ip->ref == 0)
-      empty = ip;
+  ip = itable_find(dev, inum);
+  if(ip == 0){
+    ip = itable_unused();
+    if(ip == 0)
+      panic("iget: inode table full");
+    ip->dev = dev;
+    ip->inum = inum;
+    ip->valid = 0;
   }
-  if(empty == 0)
-    panic("iget: inode table full");
-
-  ip = empty;
-  ip->dev = dev;
-  ip->inum = inum;
-  ip->ref = 1;
-  ip->valid = 0;
-  release(&itable.lock);
-  return ip;
-}
-
-// Take another reference to ip (ip = idup(ip1) idiom).
-struct inode*
-idup(struct inode *ip)
-{
-  acquire(&itable.lock);
   ip->ref++;
   release(&itable.lock);
   return ip;
 }
 
-// Lock ip, reading it from disk the first time.
+// Would giving up this reference leave an inode that no directory names
+// and nobody uses? Then it must be freed.
+static int
+last_use_of_orphan(struct inode *ip)
+{
+  int orphan;
+
+  acquire(&itable.lock);
+  if(ip->ref <= 0)
+    panic("iput: inode not referenced");
+  orphan = ip->ref == 1 && ip->valid && ip->nlink == 0;
+  release(&itable.lock);
+  return orphan;
+}
+
+// Give an orphaned inode's blocks back and mark it free on the disk.
+static void
+ifree(struct inode *ip)
+{
+  itrunc(ip);
+  ip->type = 0;
+  iupdate(ip);
+  ip->valid = 0;
+}
+
+// Give up a reference. If it was the last one and the inode has no
+// links, free it on the disk; since that writes, callers must be inside
+// a transaction whenever the inode could be an orphan.
+void
+iput(struct inode *ip)
+{
+  if(last_use_of_orphan(ip)){
+    // Our reference is the only one, and with no links the inode cannot
+    // be found by name, nor handed out by ialloc while its type is set:
+    // no one else can lock it now, so the sleeplock is free and the
+    // freeing below may sleep on the disk without the table lock.
+    acquiresleep(&ip->lock);
+    ifree(ip);
+    releasesleep(&ip->lock);
+  }
+  acquire(&itable.lock);
+  ip->ref--;
+  release(&itable.lock);
+}
+
+// One more reference to ip; returns ip, for `p->cwd = idup(ip)`.
+struct inode*
+idup(struct inode *ip)
+{
+  acquire(&itable.lock);
+  if(ip->ref <= 0)
+    panic("idup: inode not referenced");
+  ip->ref++;
+  release(&itable.lock);
+  return ip;
+}
+
+// Find a free on-disk inode, give it the type (which marks it used, as
+// part of the current transaction), and return a reference to it,
+// unlocked. Returns 0 when every inode is taken. Inode 0 is never used.
+struct inode*
+ialloc(uint dev, short type)
+{
+  uint inum, blk;
+  struct buf *b;
+  struct dinode *d;
+
+  inum = 1;
+  while(inum < sb.ninodes){
+    blk = IBLOCK(inum, sb);
+    b = bread(dev, blk);
+    // Try every inode stored in this block before reading the next one.
+    for(; inum < sb.ninodes && IBLOCK(inum, sb) == blk; inum++){
+      d = dinode_in(b, inum);
+      if(d->type != 0)
+        continue;
+      memset(d, 0, sizeof(*d));
+      d->type = type;
+      log_write(b);
+      brelse(b);
+      return iget(dev, inum);
+    }
+    brelse(b);
+  }
+  cprintf("ialloc: out of inodes\n");
+  return 0;
+}
+
+// Write ip's fields to its on-disk inode. Needed after any change to them;
+// the caller holds ip->lock and is inside a transaction.
+void
+iupdate(struct inode *ip)
+{
+  struct buf *b;
+
+  b = bread(ip->dev, IBLOCK(ip->inum, sb));
+  inode_to_dinode(dinode_in(b, ip->inum), ip);
+  log_write(b);
+  brelse(b);
+}
+
+// Lock ip; the first lock after iget also loads it from the disk.
 void
 ilock(struct inode *ip)
 {
-  struct buf *bp;
-  struct dinode *dip;
+  struct buf *b;
 
-  if(ip == 0 || ip->ref < 1)
-    panic("ilock: not referenced");
-
+  if(ip == 0 || ip->ref <= 0)
+    panic("ilock: inode not referenced");
   acquiresleep(&ip->lock);
   if(ip->valid)
     return;
 
-  bp = bread(ip->dev, IBLOCK(ip->inum, sb));
-  dip = (struct dinode*)bp->data + ip->inum%IPB;
-  ip->type = dip->type;
-  ip->major = dip->major;
-  ip->minor = dip->minor;
-  ip->nlink = dip->nlink;
-  ip->size = dip->size;
-  memmove(ip->addrs, dip->addrs, sizeof(ip->addrs));
-  brelse(bp);
-  ip->valid = 1;
+  b = bread(ip->dev, IBLOCK(ip->inum, sb));
+  dinode_to_inode(ip, dinode_in(b, ip->inum));
+  brelse(b);
   if(ip->type == 0)
-    panic("ilock: inode has no type");
+    panic("ilock: inode is free on disk");
+  ip->valid = 1;
 }
 
 void
 iunlock(struct inode *ip)
 {
-  if(ip == 0 || !holdingsleep(&ip->lock) || ip->ref < 1)
-    panic("iunlock: not locked");
+  if(ip == 0 || ip->ref <= 0 || !holdingsleep(&ip->lock))
+    panic("iunlock: inode not locked by caller");
   releasesleep(&ip->lock);
-}
-
-// Drop a reference. If it was the last one and no directory names the
-// inode any more, free the inode and its blocks on disk. Because that may
-// write, every iput() must run inside a transaction.
-void
-iput(struct inode *ip)
-{
-  int r;
-
-  acquire(&itable.lock);
-  if(ip->ref == 1 && ip->valid && ip->nlink == 0){
-    // We hold the only reference, so no one else has it locked or can
-    // find it (iget would need a link to it), and acquiresleep will not
-    // wait. Drop the spinlock because freeing sleeps on the disk.
-    acquiresleep(&ip->lock);
-    release(&itable.lock);
-
-    itrunc(ip);
-    ip->type = 0;
-    iupdate(ip);
-    ip->valid = 0;
-
-    releasesleep(&ip->lock);
-    acquire(&itable.lock);
-  }
-  r = --ip->ref;
-  if(r < 0)
-    panic("iput: negative ref");
-  release(&itable.lock);
 }
 
 void
@@ -302,159 +388,182 @@ iunlockput(struct inode *ip)
 }
 
 // ---------------------------------------------------------------- contents
+//
+// A file's block i is on disk at ip->addrs[i] for i < NDIRECT; the next
+// NINDIRECT are listed in the indirect block, whose own address is
+// ip->addrs[NDIRECT]. A 0 anywhere means no block has been given yet.
 
-// The content of an inode is NDIRECT blocks listed in ip->addrs[0..NDIRECT-1]
-// and NINDIRECT more listed in the block ip->addrs[NDIRECT] (the indirect
-// block). bmap returns the disk address of the bn'th block of ip,
-// allocating it (and the indirect block) on first use; 0 if the disk is full.
+// The block recorded in *slot. If there is none and alloc is set, take a
+// new one and record it. Returns 0 for no block.
 static uint
-bmap(struct inode *ip, uint bn)
+slot_block(uint dev, uint *slot, int alloc)
 {
-  uint addr, *a;
-  struct buf *bp;
+  if(*slot == 0 && alloc)
+    *slot = balloc(dev);
+  return *slot;
+}
 
-  if(bn < NDIRECT){
-    if((addr = ip->addrs[bn]) == 0){
-      addr = balloc(ip->dev);
-      ip->addrs[bn] = addr;
-    }
-    return addr;
-  }
+// Disk address of block bn of ip, allocating missing blocks (the indirect
+// one included) if alloc is set. 0 if there is none, or the disk is full.
+// Caller holds ip->lock (and, to allocate, is in a transaction).
+static uint
+bmap(struct inode *ip, uint bn, int alloc)
+{
+  struct buf *ind;
+  uint *entry, before, addr;
+
+  if(bn < NDIRECT)
+    return slot_block(ip->dev, &ip->addrs[bn], alloc);
   bn -= NDIRECT;
   if(bn >= NINDIRECT)
-    panic("bmap: block beyond the largest file");
+    panic("bmap: offset past the largest file");
 
-  if((addr = ip->addrs[NDIRECT]) == 0){
-    addr = balloc(ip->dev);
-    if(addr == 0)
-      return 0;
-    ip->addrs[NDIRECT] = addr;
-  }
-  bp = bread(ip->dev, addr);
-  a = (uint*)bp->data;
-  if((addr = a[bn]) == 0){
-    addr = balloc(ip->dev);
-    if(addr){
-      a[bn] = addr;
-      log_write(bp);
-    }
-  }
-  brelse(bp);
+  if(slot_block(ip->dev, &ip->addrs[NDIRECT], alloc) == 0)
+    return 0;
+  ind = bread(ip->dev, ip->addrs[NDIRECT]);
+  entry = (uint*)ind->data + bn;
+  before = *entry;
+  addr = slot_block(ip->dev, entry, alloc);
+  if(addr != before)
+    log_write(ind);
+  brelse(ind);
   return addr;
 }
 
-// Free every block of ip and set its size to 0. Caller holds ip->lock and
-// is inside a transaction.
+// Free every block listed in the indirect block ind (not ind itself).
+static void
+free_listed(uint dev, uint ind)
+{
+  struct buf *b;
+  uint *list;
+  int i;
+
+  b = bread(dev, ind);
+  list = (uint*)b->data;
+  for(i = 0; i < NINDIRECT; i++){
+    if(list[i] != 0)
+      bfree(dev, list[i]);
+  }
+  brelse(b);
+}
+
+// Give back all of ip's blocks and make it empty. Caller holds ip->lock
+// and is inside a transaction.
 void
 itrunc(struct inode *ip)
 {
   int i;
-  struct buf *bp;
-  uint *a;
 
-  for(i = 0; i < NDIRECT; i++){
-    if(ip->addrs[i]){
-      bfree(ip->dev, ip->addrs[i]);
-      ip->addrs[i] = 0;
-    }
-  }
-  if(ip->addrs[NDIRECT]){
-    bp = bread(ip->dev, ip->addrs[NDIRECT]);
-    a = (uint*)bp->data;
-    for(i = 0; i < NINDIRECT; i++){
-      if(a[i])
-        bfree(ip->dev, a[i]);
-    }
-    brelse(bp);
-    bfree(ip->dev, ip->addrs[NDIRECT]);
-    ip->addrs[NDIRECT] = 0;
+  for(i = 0; i <= NDIRECT; i++){
+    if(ip->addrs[i] == 0)
+      continue;
+    if(i == NDIRECT)
+      free_listed(ip->dev, ip->addrs[i]);
+    bfree(ip->dev, ip->addrs[i]);
+    ip->addrs[i] = 0;
   }
   ip->size = 0;
   iupdate(ip);
 }
 
-// Fill *st from ip. Caller holds ip->lock.
+// Metadata for fstat. Caller holds ip->lock.
 void
 stati(struct inode *ip, struct stat *st)
 {
+  st->type = ip->type;
   st->dev = ip->dev;
   st->ino = ip->inum;
-  st->type = ip->type;
-  st->nlink = ip->nlink;
   st->size = ip->size;
+  st->nlink = ip->nlink;
 }
 
-// Read n bytes at offset off of ip into dst, a user virtual address if
-// user_dst is 1, else a kernel address. Caller holds ip->lock.
-// Returns the number of bytes read (short at end of file), or -1 if dst is
-// not valid user memory.
+// Move n bytes between ip's contents at off and memory at addr (a user
+// address if user is 1): into the file if writing, else out of it. Works
+// one block at a time; writing allocates and logs blocks. Stops early if
+// a block is missing (disk full), or if addr turns out to be bad, which
+// sets *fault. Returns the number of bytes moved.
+static uint
+inode_io(struct inode *ip, int writing, int user, uint addr, uint off,
+         uint n, int *fault)
+{
+  uint done, chunk, within, blk;
+  struct buf *b;
+  int r;
+
+  *fault = 0;
+  for(done = 0; done < n; done += chunk){
+    within = (off + done) % BSIZE;
+    chunk = BSIZE - within;
+    if(chunk > n - done)
+      chunk = n - done;
+    blk = bmap(ip, (off + done) / BSIZE, writing);
+    if(blk == 0)
+      break;
+    b = bread(ip->dev, blk);
+    if(writing)
+      r = either_copyin(b->data + within, user, addr + done, chunk);
+    else
+      r = either_copyout(user, addr + done, b->data + within, chunk);
+    if(r >= 0 && writing)
+      log_write(b);
+    brelse(b);
+    if(r < 0){
+      *fault = 1;
+      break;
+    }
+  }
+  return done;
+}
+
+// Copy up to n bytes at offset off of ip to dst (a user address if
+// user_dst is 1). Returns the number copied, fewer at the end of the
+// file, or -1 if dst is bad. Caller holds ip->lock.
 int
 readi(struct inode *ip, int user_dst, uint dst, uint off, uint n)
 {
-  uint tot, m, addr;
-  struct buf *bp;
+  uint got;
+  int fault;
 
   if(off > ip->size || off + n < off)
     return 0;
-  if(off + n > ip->size)
+  if(n > ip->size - off)
     n = ip->size - off;
-
-  for(tot = 0; tot < n; tot += m, off += m, dst += m){
-    addr = bmap(ip, off/BSIZE);
-    if(addr == 0)
-      break;
-    bp = bread(ip->dev, addr);
-    m = min(n - tot, BSIZE - off%BSIZE);
-    if(either_copyout(user_dst, dst, bp->data + off%BSIZE, m) < 0){
-      brelse(bp);
-      return -1;
-    }
-    brelse(bp);
-  }
-  return tot;
+  got = inode_io(ip, 0, user_dst, dst, off, n, &fault);
+  if(fault)
+    return -1;
+  return got;
 }
 
-// Write n bytes from src (user address if user_src is 1) to ip at offset
-// off, growing the file if needed. Caller holds ip->lock and is inside a
-// transaction. Returns the number of bytes written, which is less than n
-// only if the disk filled up or src went bad part way (then the bytes
-// before that point are written and counted); -1 if nothing was written
-// because the arguments are out of range or src is bad at once.
+// Copy n bytes from src (a user address if user_src is 1) into ip at
+// offset off, extending the file if needed; off may be at most the
+// current size. Returns the bytes written: fewer than n if the disk
+// filled up or src went bad part way, -1 if nothing could be written
+// (also for an offset out of range). Caller holds ip->lock and is inside
+// a transaction.
 int
 writei(struct inode *ip, int user_src, uint src, uint off, uint n)
 {
-  uint tot, m, addr;
-  struct buf *bp;
+  uint put;
+  int fault;
 
-  if(off > ip->size || off + n < off)
+  if(off > ip->size || off + n < off || off + n > MAXFILE * BSIZE)
     return -1;
-  if(off + n > MAXFILE*BSIZE)
-    return -1;
-
-  for(tot = 0; tot < n; tot += m, off += m, src += m){
-    addr = bmap(ip, off/BSIZE);
-    if(addr == 0)
-      break;
-    bp = bread(ip->dev, addr);
-    m = min(n - tot, BSIZE - off%BSIZE);
-    if(either_copyin(bp->data + off%BSIZE, user_src, src, m) < 0){
-      brelse(bp);
-      break;
-    }
-    log_write(bp);
-    brelse(bp);
-  }
-
-  if(off > ip->size)
-    ip->size = off;
-  // Even without a size change bmap may have filled in ip->addrs.
+  put = inode_io(ip, 1, user_src, src, off, n, &fault);
+  if(off + put > ip->size)
+    ip->size = off + put;
+  // Written even when the size is unchanged: bmap may have filled in
+  // ip->addrs.
   iupdate(ip);
-  if(tot == 0 && n > 0)
+  if(n > 0 && put == 0)
     return -1;
-  return tot;
+  return put;
 }
 
 // ---------------------------------------------------------------- directories
+//
+// A directory's contents are struct dirent records; inum 0 marks an
+// unused record. Names shorter than DIRSIZ end with a NUL, names of
+// exactly DIRSIZ bytes do not.
 
 int
 namecmp(const char *s, const char *t)
@@ -462,52 +571,65 @@ namecmp(const char *s, const char *t)
   return strncmp(s, t, DIRSIZ);
 }
 
-// Look for name in directory dp (locked). On success return the entry's
-// inode, referenced and unlocked, and its byte offset in *poff if poff is
-// not 0. Return 0 if there is no such entry.
+// Read the record at off of directory dp into *de.
+static void
+read_dirent(struct inode *dp, uint off, struct dirent *de)
+{
+  if(readi(dp, 0, (uint)de, off, sizeof(*de)) != sizeof(*de))
+    panic("read_dirent: directory ends inside a record");
+}
+
+// Offset of the record named name in dp, or with name 0 of the first
+// unused record, leaving the record in *de; -1 if there is none.
+// Caller holds dp->lock.
+static int
+dir_find(struct inode *dp, char *name, struct dirent *de)
+{
+  uint off;
+
+  for(off = 0; off < dp->size; off += sizeof(*de)){
+    read_dirent(dp, off, de);
+    if(name == 0 && de->inum == 0)
+      return off;
+    if(name != 0 && de->inum != 0 && namecmp(name, de->name) == 0)
+      return off;
+  }
+  return -1;
+}
+
+// The inode that directory dp (locked) names name, referenced and
+// unlocked, or 0 if there is no such name. Its record's offset goes to
+// *poff if poff is not 0.
 struct inode*
 dirlookup(struct inode *dp, char *name, uint *poff)
 {
-  uint off;
   struct dirent de;
+  int off;
 
   if(dp->type != T_DIR)
     panic("dirlookup: not a directory");
-
-  for(off = 0; off < dp->size; off += sizeof(de)){
-    if(readi(dp, 0, (uint)&de, off, sizeof(de)) != sizeof(de))
-      panic("dirlookup: short read");
-    if(de.inum == 0)
-      continue;
-    if(namecmp(name, de.name) == 0){
-      if(poff)
-        *poff = off;
-      return iget(dp->dev, de.inum);
-    }
-  }
-  return 0;
+  off = dir_find(dp, name, &de);
+  if(off < 0)
+    return 0;
+  if(poff)
+    *poff = off;
+  return iget(dp->dev, de.inum);
 }
 
-// Add the entry (name, inum) to directory dp (locked), reusing a free slot
-// if there is one. Returns 0, or -1 if the name exists or the disk is full.
+// Add a record (name, inum) to directory dp (locked), in the first unused
+// record or else at the end. Returns 0, or -1 if name is taken or the
+// disk is full.
 int
 dirlink(struct inode *dp, char *name, uint inum)
 {
-  uint off;
   struct dirent de;
-  struct inode *ip;
+  int off;
 
-  if((ip = dirlookup(dp, name, 0)) != 0){
-    iput(ip);
+  if(dir_find(dp, name, &de) >= 0)
     return -1;
-  }
-
-  for(off = 0; off < dp->size; off += sizeof(de)){
-    if(readi(dp, 0, (uint)&de, off, sizeof(de)) != sizeof(de))
-      panic("dirlink: short read");
-    if(de.inum == 0)
-      break;
-  }
+  off = dir_find(dp, 0, &de);
+  if(off < 0)
+    off = dp->size;
 
   memset(&de, 0, sizeof(de));
   strncpy(de.name, name, DIRSIZ);
@@ -519,90 +641,107 @@ dirlink(struct inode *dp, char *name, uint inum)
 
 // ---------------------------------------------------------------- path names
 
-// Split off the first element of path: copy it into name (at most DIRSIZ
-// bytes; a longer element is cut short, so "verylongname..." matches its
-// first DIRSIZ bytes) and return what follows it, without leading slashes.
-// For "/usr//bin/ls" name becomes "usr" and the result is "bin/ls"; for
-// "ls" it is "ls" and ""; for "" or "///" there is no element and the
-// result is 0.
-static char*
-skipelem(char *path, char *name)
+// Take the next element off the path *pp. Slashes before it are skipped,
+// and so are those after it, so that *pp is "" exactly when the element
+// was the last one. The element goes to name, cut to DIRSIZ bytes (then
+// without a NUL, as in a dirent). Returns 0 when no element is left:
+// "x//y/" gives "x" then "y" then 0.
+static int
+next_elem(char **pp, char *name)
 {
-  char *s;
+  char *p;
   int len;
 
-  while(*path == '/')
-    path++;
-  if(*path == 0)
+  p = *pp;
+  while(*p == '/')
+    p++;
+  if(*p == 0)
     return 0;
-  s = path;
-  while(*path != '/' && *path != 0)
-    path++;
-  len = path - s;
-  if(len >= DIRSIZ){
-    memmove(name, s, DIRSIZ);
-  } else {
-    memmove(name, s, len);
+  for(len = 0; p[len] != '/' && p[len] != 0; len++){
+    if(len < DIRSIZ)
+      name[len] = p[len];
+  }
+  if(len < DIRSIZ)
     name[len] = 0;
-  }
-  while(*path == '/')
-    path++;
-  return path;
+  p += len;
+  while(*p == '/')
+    p++;
+  *pp = p;
+  return 1;
 }
 
-// Resolve path to an inode. With parent set, stop one element early:
-// return the directory that would contain the last element and copy that
-// element into name (DIRSIZ bytes). Returns a referenced, unlocked inode,
-// or 0. Only one directory is locked at a time, so a lookup cannot
-// deadlock against another that walks the same directories in another
-// order; ".." is safe because the child is unlocked before its parent is
-// locked.
+// Where a lookup of path begins: the root for an absolute path (or
+// before any process has a current directory), else the current directory.
 static struct inode*
-namex(char *path, int nameiparent, char *name)
+lookup_start(char *path)
 {
-  struct inode *ip, *next;
-  struct proc *p = myproc();
+  struct proc *p;
 
-  if(*path == '/' || p == 0 || p->cwd == 0)
-    ip = iget(ROOTDEV, ROOTINO);
-  else
-    ip = idup(p->cwd);
+  p = myproc();
+  if(path[0] == '/' || p == 0 || p->cwd == 0)
+    return iget(ROOTDEV, ROOTINO);
+  return idup(p->cwd);
+}
 
-  while((path = skipelem(path, name)) != 0){
-    ilock(ip);
-    if(ip->type != T_DIR){
-      iunlockput(ip);
+// Lock ip and make sure it is a directory. If it is not, drop it
+// (unlock and iput) and return 0.
+static int
+lock_dir(struct inode *ip)
+{
+  ilock(ip);
+  if(ip->type == T_DIR)
+    return 1;
+  iunlockput(ip);
+  return 0;
+}
+
+// Resolve path to a referenced, unlocked inode; 0 if something on the
+// way does not exist or is not a directory. If last is not 0, stop one
+// step short: return the directory that holds the final element and copy
+// that element into last (DIRSIZ bytes).
+//
+// Each directory is unlocked before the next is locked. Holding two at
+// once could deadlock: two lookups may walk the same directories in
+// opposite orders (think of ".."), and a directory's entry for "." is
+// the directory itself.
+static struct inode*
+walkpath(char *path, char *last)
+{
+  struct inode *dir, *child;
+  char elem[DIRSIZ];
+
+  dir = lookup_start(path);
+  while(next_elem(&path, elem)){
+    if(!lock_dir(dir))
       return 0;
+    if(last != 0 && *path == 0){
+      iunlock(dir);             // elem is the final element
+      memmove(last, elem, DIRSIZ);
+      return dir;
     }
-    if(nameiparent && *path == 0){
-      iunlock(ip);
-      return ip;
-    }
-    if((next = dirlookup(ip, name, 0)) == 0){
-      iunlockput(ip);
+    child = dirlookup(dir, elem, 0);
+    iunlockput(dir);
+    if(child == 0)
       return 0;
-    }
-    iunlockput(ip);
-    ip = next;
+    dir = child;
   }
-  if(nameiparent){
-    // The path had no last element ("/" or "").
-    iput(ip);
+  if(last != 0){
+    iput(dir);                  // "/" has no final element
     return 0;
   }
-  return ip;
+  return dir;
 }
 
+// The inode named by path.
 struct inode*
 namei(char *path)
 {
-  char name[DIRSIZ];
-
-  return namex(path, 0, name);
+  return walkpath(path, 0);
 }
 
+// The directory that would hold path's final element, which goes to name.
 struct inode*
 nameiparent(char *path, char *name)
 {
-  return namex(path, 1, name);
+  return walkpath(path, name);
 }

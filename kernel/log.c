@@ -1,34 +1,41 @@
-// Write-ahead redo log: makes each file-system operation atomic with
-// respect to crashes.
+// The file-system log: every system call's changes to the disk happen
+// completely or, after a crash, not at all.
 //
-// A system call that changes the file system brackets its work with
-// begin_op() and end_op(). In between, instead of bwrite() it calls
-// log_write(b), which only records the block number in the in-memory log
-// header and pins the buffer in the cache; nothing reaches the file system's
-// blocks yet. The on-disk log, at sb.logstart, is one header block followed
-// by up to LOGSIZE data blocks:
+// Why: creating a file touches several blocks (bitmap, inode, directory).
+// A crash between those writes would leave, say, a directory entry naming
+// an unallocated inode. So the file system never writes its blocks in
+// place while a system call runs. It writes them twice: first all of them
+// into a separate log area, then, once the log is known to be complete,
+// into their real places.
 //
-//   [ header: n, block[0..n-1] | copy of block[0] | copy of block[1] | ... ]
+// On disk, the log area starting at sb.logstart looks like
 //
-// Commit protocol (commit()):
-//   1. write every modified block's cached contents into the log area;
-//   2. write the header with n > 0.  This single-sector write is the commit
-//      point: after it, the transaction will happen even if we crash;
-//   3. install: copy each logged block to its home location;
-//   4. write the header with n = 0, which retires the transaction.
-// A crash before step 2 leaves a header with n = 0 (or the previous, already
-// installed, transaction retired), so the changes vanish entirely; a crash
-// after step 2 is repaired at boot by initlog(), which replays step 3 and 4
-// from the log. Replaying is harmless when the install had already finished:
-// it writes the same bytes again (a "redo" log).
+//   logstart:      header  { n; home block number of each logged block }
+//   logstart+1+i:  the new contents of the block header.block[i]
 //
-// Group commit: several processes' operations may be in progress at once;
-// the log is committed only when none is outstanding, so one commit never
-// captures half of an operation. begin_op() admits a new operation only if
-// the log has room for it in the worst case (MAXOPBLOCKS new blocks for each
-// outstanding operation), and never while a commit is running.
-// Absorption: a block written many times in one transaction (the bitmap, an
-// inode block) occupies one log slot.
+// and a transaction goes through four steps (commit()):
+//   a. copy every changed block into its slot in the log area;
+//   b. write the header with n > 0. This one-block write is atomic, and it
+//      is the moment the transaction takes effect: from now on a crash
+//      cannot undo it;
+//   c. copy every logged block to its home;
+//   d. write the header with n = 0: the log is empty again.
+// After a crash, initlog() looks at the header. n = 0: nothing was
+// committed, or everything was already installed. n > 0: steps c and d
+// are (re)done from the log. Doing c twice does no harm, since it writes
+// the same contents again.
+//
+// Use, in any system call that changes the file system:
+//   begin_op(); ... bp = bread(); change bp->data; log_write(bp);
+//   brelse(bp); ... end_op();
+// log_write() only notes the block's number and pins its buffer so the
+// changed copy stays cached; the data go to disk at commit.
+//
+// Several system calls may be between begin_op and end_op at once; they
+// all join one transaction, which is committed when the last of them
+// ends. begin_op() lets a call in only if, even if every call in progress
+// changes MAXOPBLOCKS distinct blocks, the log still has room. A block
+// changed several times within a transaction takes a single slot.
 
 #include "types.h"
 #include "param.h"
@@ -38,216 +45,218 @@
 #include "fs.h"
 #include "buf.h"
 
-// The header, both on disk (block sb.logstart) and in memory.
+// The header block's layout; the in-memory copy lists the blocks of the
+// transaction being built.
 struct logheader {
   int n;
   int block[LOGSIZE];
 };
 
-struct log {
-  struct spinlock lock;
-  int start;          // first block of the log area (the header)
-  int size;           // data blocks usable in the log area
-  int outstanding;    // operations between begin_op and end_op
-  int committing;     // commit() is running; new operations wait
-  int dev;
-  struct logheader lh;
-};
-struct log log;
+static struct {
+  struct spinlock lock;  // guards every field below
+  uint dev;
+  uint head;             // block number of the header; slots follow it
+  int nslots;            // log blocks available for data
+  int active;            // system calls between begin_op and end_op
+  int committing;        // a commit is writing to the disk
+  struct logheader lh;   // blocks changed by the current transaction
+} log;
 
-static void recover_from_log(void);
-static void commit(void);
+// Disk block of the i'th log slot.
+static uint
+slot_block(int i)
+{
+  return log.head + 1 + i;
+}
+
+// Copy block src to block dst through the cache, and write dst to disk.
+static void
+copy_block(uint src, uint dst)
+{
+  struct buf *from, *to;
+
+  from = bread(log.dev, src);
+  to = bread(log.dev, dst);
+  memmove(to->data, from->data, BSIZE);
+  bwrite(to);
+  brelse(to);
+  brelse(from);
+}
+
+// Write the header naming the first n blocks of log.lh. n = 0 empties
+// the log; n > 0 commits.
+static void
+store_header(int n)
+{
+  struct buf *b;
+  struct logheader *disk;
+
+  b = bread(log.dev, log.head);
+  disk = (struct logheader*)b->data;
+  disk->n = n;
+  memmove(disk->block, log.lh.block, n * sizeof(disk->block[0]));
+  bwrite(b);
+  brelse(b);
+}
+
+// Read the header from disk into log.lh.
+static void
+load_header(void)
+{
+  struct buf *b;
+  struct logheader *disk;
+
+  b = bread(log.dev, log.head);
+  disk = (struct logheader*)b->data;
+  if(disk->n < 0 || disk->n > log.nslots)
+    panic("load_header: header is corrupt");
+  log.lh.n = disk->n;
+  memmove(log.lh.block, disk->block, disk->n * sizeof(disk->block[0]));
+  brelse(b);
+}
+
+// Boot-time recovery: finish a transaction that was committed but
+// perhaps not installed when the machine went down.
+static void
+recover(void)
+{
+  int i;
+
+  load_header();
+  if(log.lh.n == 0)
+    return;
+  cprintf("log: replaying %d blocks\n", log.lh.n);
+  for(i = 0; i < log.lh.n; i++)
+    copy_block(slot_block(i), log.lh.block[i]);
+  log.lh.n = 0;
+  store_header(0);
+}
 
 void
 initlog(int dev)
 {
   struct superblock sb;
 
-  if(sizeof(struct logheader) >= BSIZE)
-    panic("initlog: log header does not fit in a block");
+  if(sizeof(struct logheader) > BSIZE)
+    panic("initlog: header larger than a block");
 
   initlock(&log.lock, "log");
   readsb(dev, &sb);
   if(sb.nlog < 2)
-    panic("initlog: file system has no log area");
-  log.start = sb.logstart;
-  log.size = sb.nlog - 1;
-  if(log.size > LOGSIZE)
-    log.size = LOGSIZE;
+    panic("initlog: no log area on the disk");
   log.dev = dev;
-  recover_from_log();
+  log.head = sb.logstart;
+  log.nslots = sb.nlog - 1;
+  if(log.nslots > LOGSIZE)
+    log.nslots = LOGSIZE;
+  recover();
 }
 
-// Copy each block recorded in the header from its log slot to its home
-// location. During a normal commit the cached buffers are already correct,
-// so they are written directly; during recovery they come from the log.
+// Step c for a live transaction: the buffers pinned by log_write still
+// hold the new contents, so each is written to its home from the cache,
+// and then unpinned.
 static void
-install_trans(int recovering)
+install(void)
 {
   int i;
-  struct buf *lbuf, *dbuf;
+  struct buf *b;
 
   for(i = 0; i < log.lh.n; i++){
-    dbuf = bread(log.dev, log.lh.block[i]);
-    if(recovering){
-      lbuf = bread(log.dev, log.start + 1 + i);
-      memmove(dbuf->data, lbuf->data, BSIZE);
-      brelse(lbuf);
-    }
-    bwrite(dbuf);
-    if(!recovering)
-      bunpin(dbuf);
-    brelse(dbuf);
+    b = bread(log.dev, log.lh.block[i]);
+    bwrite(b);
+    bunpin(b);
+    brelse(b);
   }
 }
 
+// Steps a to d. Runs without log.lock (it sleeps on the disk); the
+// committing flag keeps every other system call out meanwhile.
 static void
-read_head(void)
+commit(void)
 {
-  struct buf *b;
-  struct logheader *hb;
   int i;
 
-  b = bread(log.dev, log.start);
-  hb = (struct logheader *) b->data;
-  if(hb->n < 0 || hb->n > log.size)
-    panic("read_head: corrupt log header");
-  log.lh.n = hb->n;
+  if(log.lh.n == 0)
+    return;                     // read-only transaction
   for(i = 0; i < log.lh.n; i++)
-    log.lh.block[i] = hb->block[i];
-  brelse(b);
-}
-
-// Write the in-memory header to disk. With n > 0 this is the commit point.
-static void
-write_head(void)
-{
-  struct buf *b;
-  struct logheader *hb;
-  int i;
-
-  b = bread(log.dev, log.start);
-  hb = (struct logheader *) b->data;
-  hb->n = log.lh.n;
-  for(i = 0; i < log.lh.n; i++)
-    hb->block[i] = log.lh.block[i];
-  bwrite(b);
-  brelse(b);
-}
-
-static void
-recover_from_log(void)
-{
-  read_head();
-  if(log.lh.n > 0)
-    cprintf("log: replaying %d blocks\n", log.lh.n);
-  install_trans(1);
+    copy_block(log.lh.block[i], slot_block(i));
+  store_header(log.lh.n);       // the transaction now survives a crash
+  install();
+  store_header(0);
   log.lh.n = 0;
-  write_head();
 }
 
-// Start a file-system operation: wait until the log can surely hold it.
+// May one more system call join the transaction? Caller holds log.lock.
+static int
+room_for_one_more(void)
+{
+  if(log.committing)
+    return 0;
+  return log.lh.n + (log.active + 1) * MAXOPBLOCKS <= log.nslots;
+}
+
+// Called at the start of each file-system system call.
 void
 begin_op(void)
 {
   acquire(&log.lock);
-  for(;;){
-    if(log.committing){
-      sleep(&log, &log.lock);
-    } else if(log.lh.n + (log.outstanding+1)*MAXOPBLOCKS > log.size){
-      // Admitting this operation could overflow the log; wait for a commit.
-      sleep(&log, &log.lock);
-    } else {
-      log.outstanding++;
-      release(&log.lock);
-      return;
-    }
-  }
+  while(!room_for_one_more())
+    sleep(&log, &log.lock);
+  log.active++;
+  release(&log.lock);
 }
 
-// Finish an operation; the last one out commits the whole group.
+// Called at the end of each file-system system call. The last call to
+// leave a transaction commits it.
 void
 end_op(void)
 {
-  int do_commit = 0;
+  int last;
 
   acquire(&log.lock);
-  if(log.outstanding <= 0)
-    panic("end_op: no operation in progress");
+  if(log.active <= 0)
+    panic("end_op: no system call in progress");
   if(log.committing)
-    panic("end_op: committing");
-  log.outstanding--;
-  if(log.outstanding == 0){
-    do_commit = 1;
+    panic("end_op: commit in progress");
+  log.active--;
+  last = (log.active == 0);
+  if(last)
     log.committing = 1;
-  } else {
-    // begin_op may be waiting for the room this operation reserved.
-    wakeup(&log);
-  }
   release(&log.lock);
 
-  if(do_commit){
-    // commit() sleeps on disk I/O, so it runs without the spinlock;
-    // committing=1 keeps everyone else out meanwhile.
+  if(last)
     commit();
-    acquire(&log.lock);
+
+  // Whether a commit emptied the log or this call just gave back its
+  // reserved room, a begin_op() may now be able to proceed.
+  acquire(&log.lock);
+  if(last)
     log.committing = 0;
-    wakeup(&log);
-    release(&log.lock);
-  }
+  wakeup(&log);
+  release(&log.lock);
 }
 
-// Step 1 of the protocol: copy each modified block from the cache into
-// its slot in the log area.
-static void
-write_log(void)
-{
-  int i;
-  struct buf *from, *to;
-
-  for(i = 0; i < log.lh.n; i++){
-    to = bread(log.dev, log.start + 1 + i);
-    from = bread(log.dev, log.lh.block[i]);
-    memmove(to->data, from->data, BSIZE);
-    bwrite(to);
-    brelse(from);
-    brelse(to);
-  }
-}
-
-static void
-commit(void)
-{
-  if(log.lh.n == 0)
-    return;
-  write_log();
-  write_head();       // the commit point
-  install_trans(0);
-  log.lh.n = 0;
-  write_head();       // retire the transaction
-}
-
-// File-system code calls this where it would otherwise call bwrite(): b
-// is locked and its data changed; the change becomes part of the current
-// transaction and reaches the disk at commit. The caller still brelse()s b.
+// The file system's replacement for bwrite(): the caller has changed a
+// buffer it holds and wants the change in the current transaction. The
+// caller still brelse()s the buffer as usual.
 void
 log_write(struct buf *b)
 {
   int i;
 
   acquire(&log.lock);
-  if(log.outstanding < 1)
-    panic("log_write: outside of a transaction");
+  if(log.active == 0)
+    panic("log_write: not inside begin_op/end_op");
+
   for(i = 0; i < log.lh.n; i++){
-    if(log.lh.block[i] == b->blockno)
-      break;          // absorbed: the block already has a slot
+    if(log.lh.block[i] == b->blockno){
+      release(&log.lock);       // already in this transaction
+      return;
+    }
   }
-  if(i == log.lh.n){
-    if(log.lh.n >= log.size)
-      panic("log_write: transaction too big");
-    log.lh.block[i] = b->blockno;
-    log.lh.n++;
-    bpin(b);          // keep the modified copy cached until installed
-  }
+  if(log.lh.n == log.nslots)
+    panic("log_write: transaction too big for the log");
+  log.lh.block[log.lh.n++] = b->blockno;
+  bpin(b);
   release(&log.lock);
 }
