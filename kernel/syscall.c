@@ -1,17 +1,21 @@
 // System call dispatch and argument fetching.
 //
-// User code calls a stub in usys.S that puts the call number in %eax and
-// executes `int $T_SYSCALL`; the C arguments are where the C calling
-// convention left them, on the user stack just above the stub's return
-// address: argument n is at tf->esp + 4 + 4*n. The return value goes back
-// in the trap frame's %eax.
+// A user program calls a stub in usys.S, which loads the call number into
+// %eax and executes `int $T_SYSCALL`. trap.c hands the trap to syscall()
+// below, which looks the number up in calltab[] and stores the handler's
+// result in the saved %eax, where the stub's caller finds it.
 //
-// Everything a process hands the kernel is untrusted. Each user address
-// is checked with uaccess_ok() (vm.c: inside the process's memory, on
-// pages user code may touch) before the kernel reads it, so a bad pointer
-// makes the system call fail with -1 and never faults in the kernel. The
-// reads themselves are plain loads: during a system call the process's
-// page directory is the one loaded, so user addresses work as they are.
+// The handlers take no C arguments. The user's arguments are still where
+// the user-mode call put them: on the user stack, just above the stub's
+// return address, so argument n is the word at tf->esp + 4 + 4*n. The
+// arg*() helpers below fetch them.
+//
+// Nothing that comes from user space is trusted. Every user address is
+// checked with uaccess_ok() (vm.c: below p->sz and on a page user code may
+// touch) before the kernel dereferences it, so a bad pointer makes the
+// call return -1 instead of faulting in the kernel. Once checked, a user
+// address can be read directly: during a system call the process's own
+// page directory is loaded.
 
 #include "types.h"
 #include "defs.h"
@@ -22,21 +26,87 @@
 #include "x86.h"
 #include "syscall.h"
 
-// Read the int at user address addr.
+// Handlers, in system call number order. The process calls live in
+// sysproc.c, the file calls in sysfile.c.
+int sys_fork(void);
+int sys_exit(void);
+int sys_wait(void);
+int sys_pipe(void);
+int sys_read(void);
+int sys_kill(void);
+int sys_exec(void);
+int sys_fstat(void);
+int sys_chdir(void);
+int sys_dup(void);
+int sys_getpid(void);
+int sys_sbrk(void);
+int sys_sleep(void);
+int sys_uptime(void);
+int sys_open(void);
+int sys_write(void);
+int sys_mknod(void);
+int sys_unlink(void);
+int sys_link(void);
+int sys_mkdir(void);
+int sys_close(void);
+
+struct callentry {
+  char *name;                   // for diagnostics
+  int (*handler)(void);
+};
+
+// Indexed by call number; numbers with no entry (0, gaps) are invalid.
+#define CALL(c) [SYS_##c] = { #c, sys_##c }
+static const struct callentry calltab[] = {
+  CALL(fork),   CALL(exit),   CALL(wait),   CALL(kill),
+  CALL(getpid), CALL(sbrk),   CALL(sleep),  CALL(uptime),
+  CALL(pipe),   CALL(read),   CALL(write),  CALL(open),
+  CALL(close),  CALL(dup),    CALL(fstat),  CALL(exec),
+  CALL(chdir),  CALL(mknod),  CALL(unlink), CALL(link),
+  CALL(mkdir),
+};
+#undef CALL
+
+// The table entry for call number num, or 0 if there is none.
+static const struct callentry*
+findcall(uint num)
+{
+  if(num >= NELEM(calltab) || calltab[num].handler == 0)
+    return 0;
+  return &calltab[num];
+}
+
+// Run the system call the current process asked for in %eax.
+void
+syscall(void)
+{
+  struct proc *p = myproc();
+  struct trapframe *tf = p->tf;
+  const struct callentry *call = findcall(tf->eax);
+
+  if(call == 0){
+    cprintf("pid %d %s: unknown sys call %d\n", p->pid, p->name, tf->eax);
+    tf->eax = -1;
+    return;
+  }
+  tf->eax = call->handler();
+}
+
+// Load the int at user address addr into *ip. Returns 0, or -1 if those
+// four bytes are not all user memory.
 int
 fetchint(uint addr, int *ip)
 {
-  if(!uaccess_ok(myproc(), addr, sizeof(int)))
+  if(!uaccess_ok(myproc(), addr, sizeof(*ip)))
     return -1;
   *ip = *(int*)addr;
   return 0;
 }
 
-// Point *pp at the NUL-terminated string at user address addr, after
-// checking that all of it, terminator included, is user memory. Returns
-// the string's length, or -1. The string is checked page by page as the
-// scan reaches each page, so a string that runs into unmapped or guard
-// memory is refused before the kernel touches that memory.
+// Point *pp at the NUL-terminated string at user address addr. Returns the
+// string's length, or -1 unless all of it, terminator included, is user
+// memory. The check is made for each page as the scan first reaches it,
+// so the kernel never reads a byte of a page it has not checked.
 int
 fetchstr(uint addr, char **pp)
 {
@@ -53,116 +123,50 @@ fetchstr(uint addr, char **pp)
   }
 }
 
-// The user address of the n'th argument slot.
+// User address of argument n's slot on the user stack.
 static uint
 argslot(int n)
 {
   return myproc()->tf->esp + 4 + 4*n;
 }
 
-// The n'th argument as an int.
+// Argument n as an int.
 int
 argint(int n, int *ip)
 {
   return fetchint(argslot(n), ip);
 }
 
-// The n'th argument as a user address, not checked yet: the caller passes
-// it to copyout()/either_copyout(), which check it, and 0 may be allowed
-// (wait(0)). Only the argument slot itself is validated here.
+// Argument n as a user address, not yet checked: whoever uses it checks
+// it (copyout(), either_copyout()), and some calls accept 0 (wait(0)).
+// Only the argument slot itself is validated here.
 int
 argaddr(int n, uint *ap)
 {
   return fetchint(argslot(n), (int*)ap);
 }
 
-// The n'th argument as a pointer to a user block of size bytes, all of
-// which must be user memory.
+// Argument n as a pointer to size bytes, every one of them user memory.
 int
 argptr(int n, char **pp, int size)
 {
-  int i;
+  uint a;
 
-  if(argint(n, &i) < 0)
+  if(size < 0 || argaddr(n, &a) < 0)
     return -1;
-  if(size < 0 || !uaccess_ok(myproc(), (uint)i, size))
+  if(!uaccess_ok(myproc(), a, size))
     return -1;
-  *pp = (char*)i;
+  *pp = (char*)a;
   return 0;
 }
 
-// The n'th argument as a NUL-terminated user string. Returns its length
-// or -1.
+// Argument n as a NUL-terminated user string. Returns its length or -1.
 int
 argstr(int n, char **pp)
 {
-  int addr;
+  uint a;
 
-  if(argint(n, &addr) < 0)
+  if(argaddr(n, &a) < 0)
     return -1;
-  return fetchstr(addr, pp);
-}
-
-// Process calls (sysproc.c)
-extern int sys_fork(void);
-extern int sys_exit(void);
-extern int sys_wait(void);
-extern int sys_kill(void);
-extern int sys_getpid(void);
-extern int sys_sbrk(void);
-extern int sys_sleep(void);
-extern int sys_uptime(void);
-
-// File calls (sysfile.c)
-extern int sys_pipe(void);
-extern int sys_read(void);
-extern int sys_exec(void);
-extern int sys_fstat(void);
-extern int sys_chdir(void);
-extern int sys_dup(void);
-extern int sys_open(void);
-extern int sys_write(void);
-extern int sys_mknod(void);
-extern int sys_unlink(void);
-extern int sys_link(void);
-extern int sys_mkdir(void);
-extern int sys_close(void);
-
-static int (*syscalls[])(void) = {
-[SYS_fork]    sys_fork,
-[SYS_exit]    sys_exit,
-[SYS_wait]    sys_wait,
-[SYS_pipe]    sys_pipe,
-[SYS_read]    sys_read,
-[SYS_kill]    sys_kill,
-[SYS_exec]    sys_exec,
-[SYS_fstat]   sys_fstat,
-[SYS_chdir]   sys_chdir,
-[SYS_dup]     sys_dup,
-[SYS_getpid]  sys_getpid,
-[SYS_sbrk]    sys_sbrk,
-[SYS_sleep]   sys_sleep,
-[SYS_uptime]  sys_uptime,
-[SYS_open]    sys_open,
-[SYS_write]   sys_write,
-[SYS_mknod]   sys_mknod,
-[SYS_unlink]  sys_unlink,
-[SYS_link]    sys_link,
-[SYS_mkdir]   sys_mkdir,
-[SYS_close]   sys_close,
-};
-
-void
-syscall(void)
-{
-  struct proc *p = myproc();
-  uint num;
-
-  num = p->tf->eax;
-  if(num > 0 && num < NELEM(syscalls) && syscalls[num]){
-    p->tf->eax = syscalls[num]();
-  } else {
-    cprintf("pid %d %s: unknown sys call %d\n", p->pid, p->name, num);
-    p->tf->eax = -1;
-  }
+  return fetchstr(a, pp);
 }

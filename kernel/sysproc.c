@@ -1,10 +1,12 @@
-// System calls about processes and time.
+// System calls about time, memory and processes.
 //
-// Each sys_ function fetches its arguments from the user stack (syscall.c
-// checks them) and calls the matching function in proc.c, which does the
-// work. Time is in milliseconds at this interface: sleep(ms) waits on the
-// timer tick (HZ per second) and both sleep() and uptime() read the
-// calibrated millisecond clock of lapic.c.
+// These are thin: each one fetches its arguments through syscall.c's
+// arg*() helpers, which validate them, and leaves the real work to
+// proc.c. Time crosses this interface in milliseconds. uptime() reads
+// the calibrated millisecond clock of lapic.c directly; sleep() waits on
+// the timer tick (HZ per second) but measures the time with that same
+// clock, because the first tick after the call can arrive at any moment
+// and counting ticks would come up to one tick short.
 
 #include "types.h"
 #include "x86.h"
@@ -15,42 +17,68 @@
 #include "proc.h"
 #include "spinlock.h"
 
+// ---- Time ----
+
+// uptime(): milliseconds since boot.
 int
-sys_fork(void)
+sys_uptime(void)
 {
-  return fork();
+  return millis();
 }
 
-int
-sys_exit(void)
+// Block the current process for at least ms milliseconds. Every timer
+// tick wakes all sleepers on &ticks, so we look at the clock each time
+// and go back to sleep if the time is not up. Returns -1 early if the
+// process is killed meanwhile.
+static int
+napms(uint ms)
 {
-  int status;
+  uint start;
+  int r = 0;
 
-  if(argint(0, &status) < 0)
-    status = -1;
-  exit(status);
+  acquire(&tickslock);
+  start = millis();
+  while(millis() - start < ms){
+    if(killed(myproc())){
+      r = -1;
+      break;
+    }
+    sleep(&ticks, &tickslock);
+  }
+  release(&tickslock);
+  return r;
 }
 
-// wait(int *status): status may be 0 when the caller does not care.
+// sleep(ms): 0 after at least ms milliseconds, -1 for a negative ms or if
+// the process is killed while it waits.
 int
-sys_wait(void)
+sys_sleep(void)
 {
-  uint addr;
+  int ms;
 
-  if(argaddr(0, &addr) < 0)
+  if(argint(0, &ms) != 0 || ms < 0)
     return -1;
-  return wait(addr);
+  return napms(ms);
 }
 
+// ---- Memory ----
+
+// sbrk(n): move the end of the heap by n bytes (n < 0 shrinks it) and
+// return the old end, which is where any new bytes begin.
 int
-sys_kill(void)
+sys_sbrk(void)
 {
-  int pid;
+  struct proc *p = myproc();
+  uint oldend;
+  int n;
 
-  if(argint(0, &pid) < 0)
+  if(argint(0, &n) != 0)
     return -1;
-  return kill(pid);
+  oldend = p->sz;
+  return growproc(n) == 0 ? (int)oldend : -1;
 }
+
+// ---- Life cycle ----
 
 int
 sys_getpid(void)
@@ -58,52 +86,36 @@ sys_getpid(void)
   return myproc()->pid;
 }
 
-// sbrk(n): grow (or, for n < 0, shrink) the heap by n bytes; returns the
-// old end of memory, which is where the new bytes start.
 int
-sys_sbrk(void)
+sys_fork(void)
 {
-  int n;
-  uint addr;
-
-  if(argint(0, &n) < 0)
-    return -1;
-  addr = myproc()->sz;
-  if(growproc(n) < 0)
-    return -1;
-  return addr;
+  return fork();
 }
 
-// sleep(ms): returns 0 after at least ms milliseconds, or -1 at once if
-// the process is killed while it waits. The process sleeps on &ticks, so
-// it is woken every timer tick (1000/HZ ms), and it judges the time with
-// the calibrated millisecond clock rather than by counting ticks: the
-// first tick can come at any point after the call, so n ticks may be up
-// to one tick short of n*1000/HZ milliseconds.
+// exit(status). A status that cannot be read is reported as -1.
 int
-sys_sleep(void)
+sys_exit(void)
 {
-  int ms;
-  uint start;
+  int status;
 
-  if(argint(0, &ms) < 0 || ms < 0)
-    return -1;
-  acquire(&tickslock);
-  start = millis();
-  while(millis() - start < (uint)ms){
-    if(killed(myproc())){
-      release(&tickslock);
-      return -1;
-    }
-    sleep(&ticks, &tickslock);
-  }
-  release(&tickslock);
-  return 0;
+  if(argint(0, &status) != 0)
+    status = -1;
+  exit(status);
 }
 
-// uptime(): milliseconds since boot.
+// wait(int *status); status may be 0 if the caller does not want it.
 int
-sys_uptime(void)
+sys_wait(void)
 {
-  return millis();
+  uint status;
+
+  return argaddr(0, &status) == 0 ? wait(status) : -1;
+}
+
+int
+sys_kill(void)
+{
+  int victim;
+
+  return argint(0, &victim) == 0 ? kill(victim) : -1;
 }
