@@ -254,7 +254,7 @@ log_write(struct buf *b)
       return;
     }
   }
-  if(log.lh.n == log.nslots)
+  if(log.lh.n >= log.nslots)
     panic("log_write: transaction too big for the log");
   log.lh.block[log.lh.n++] = b->blockno;
   bpin(b);
