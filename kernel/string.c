@@ -1,124 +1,149 @@
-// Memory and string routines for the kernel (there is no C library).
+// Memory and string routines for the kernel, which has no C library.
 //
-// memset, memmove and memcpy use the string instructions (rep stos, rep
-// movs) rather than C loops: gcc may turn a byte-copying loop back into a
-// call to memcpy or memset, which inside memcpy itself would recurse
-// forever. gcc also emits calls to memcpy and memset on its own, for
-// structure assignment and initialisation, so both must exist.
+// memset and the copies use the x86 string instructions (rep stos, rep
+// movs) instead of C loops. One reason is speed under emulation; the
+// other is that gcc recognises a byte-by-byte loop and may replace it with
+// a call to memcpy or memset, which inside memcpy itself would recurse
+// without end. gcc also calls memcpy and memset on its own, for structure
+// copies and initialisers, so both must exist with the standard meaning.
 
 #include "types.h"
 #include "x86.h"
 
+// ---- Memory ----
+
+// Store cnt copies of the 32-bit word w, starting at the aligned dst.
 static inline void
-stosl(void *addr, uint data, uint cnt)
+fillwords(void *dst, uint w, uint cnt)
 {
-  asm volatile("cld; rep stosl" :
-               "+D" (addr), "+c" (cnt) :
-               "a" (data) :
-               "memory", "cc");
+  asm volatile("cld\n\trep stosl"
+               : "+D" (dst), "+c" (cnt)
+               : "a" (w)
+               : "memory", "cc");
 }
 
 void*
 memset(void *dst, int c, uint n)
 {
-  // Whole words when both the address and the size allow it: kalloc()
-  // and kfree() fill 4 KiB pages with this.
-  if((uint)dst % 4 == 0 && n % 4 == 0){
-    uint b = c & 0xFF;
-    stosl(dst, b << 24 | b << 16 | b << 8 | b, n / 4);
-  } else {
+  uint byte = (uchar)c;
+
+  // Page-sized fills (kalloc, kfree) are aligned: do them a word at a time.
+  if(((uint)dst | n) % 4 == 0)
+    fillwords(dst, byte * 0x01010101, n / 4);
+  else
     stosb(dst, c, n);
-  }
+  return dst;
+}
+
+// Copy n bytes upwards, first byte first.
+static inline void
+copyup(void *dst, const void *src, uint n)
+{
+  asm volatile("cld\n\trep movsb"
+               : "+D" (dst), "+S" (src), "+c" (n)
+               : : "memory", "cc");
+}
+
+// Copy n bytes downwards, last byte first (the direction flag is set for
+// the copy and cleared again, as the C calling convention expects).
+static inline void
+copydown(void *dst, const void *src, uint n)
+{
+  char *d = (char*)dst + n - 1;
+  const char *s = (const char*)src + n - 1;
+
+  asm volatile("std\n\trep movsb\n\tcld"
+               : "+D" (d), "+S" (s), "+c" (n)
+               : : "memory", "cc");
+}
+
+// Regions must not overlap; a forward copy is all that needs.
+void*
+memcpy(void *dst, const void *src, uint n)
+{
+  copyup(dst, src, n);
+  return dst;
+}
+
+// Regions may overlap. Only when dst starts inside [src, src+n) would a
+// forward copy overwrite source bytes before reading them.
+void*
+memmove(void *dst, const void *src, uint n)
+{
+  uint d = (uint)dst, s = (uint)src;
+
+  if(n == 0 || d == s)
+    return dst;
+  if(d > s && d - s < n)
+    copydown(dst, src, n);
+  else
+    copyup(dst, src, n);
   return dst;
 }
 
 int
-memcmp(const void *v1, const void *v2, uint n)
+memcmp(const void *a, const void *b, uint n)
 {
-  const uchar *s1 = v1, *s2 = v2;
+  const uchar *x = a, *y = b;
+  uint i;
 
-  for(; n > 0; n--, s1++, s2++){
-    if(*s1 != *s2)
-      return *s1 - *s2;
+  for(i = 0; i < n; i++){
+    if(x[i] != y[i])
+      return x[i] - y[i];
   }
   return 0;
 }
 
-void*
-memmove(void *dst, const void *src, uint n)
-{
-  if(n == 0 || dst == src)
-    return dst;
-  if((uint)src < (uint)dst && (uint)src + n > (uint)dst){
-    // The destination overlaps the end of the source: copy backwards,
-    // last byte first, so no source byte is overwritten before it is read.
-    char *d = (char*)dst + n - 1;
-    const char *s = (const char*)src + n - 1;
-    asm volatile("std; rep movsb; cld" :
-                 "+D" (d), "+S" (s), "+c" (n) : : "memory", "cc");
-  } else {
-    void *d = dst;
-    asm volatile("cld; rep movsb" :
-                 "+D" (d), "+S" (src), "+c" (n) : : "memory", "cc");
-  }
-  return dst;
-}
-
-// memcpy has no overlap rule to exploit here; memmove is just as fast.
-void*
-memcpy(void *dst, const void *src, uint n)
-{
-  return memmove(dst, src, n);
-}
-
-int
-strncmp(const char *p, const char *q, uint n)
-{
-  while(n > 0 && *p && *p == *q)
-    n--, p++, q++;
-  if(n == 0)
-    return 0;
-  return (uchar)*p - (uchar)*q;
-}
-
-// Copy at most n bytes of t into s, padding with NULs, like the C
-// library's strncpy: s is not terminated if t has n or more characters.
-char*
-strncpy(char *s, const char *t, int n)
-{
-  char *os = s;
-
-  while(n > 0 && *t){
-    *s++ = *t++;
-    n--;
-  }
-  while(n > 0){
-    *s++ = 0;
-    n--;
-  }
-  return os;
-}
-
-// Like strncpy but always NUL-terminates s (when n > 0) and does not pad.
-char*
-safestrcpy(char *s, const char *t, int n)
-{
-  char *os = s;
-
-  if(n <= 0)
-    return os;
-  while(--n > 0 && *t)
-    *s++ = *t++;
-  *s = 0;
-  return os;
-}
+// ---- Strings ----
 
 int
 strlen(const char *s)
 {
-  int n;
+  const char *e = s;
 
-  for(n = 0; s[n]; n++)
-    ;
-  return n;
+  while(*e)
+    e++;
+  return e - s;
+}
+
+// Compare at most n characters, as unsigned chars.
+int
+strncmp(const char *a, const char *b, uint n)
+{
+  uint i;
+
+  for(i = 0; i < n; i++){
+    if(a[i] != b[i] || a[i] == '\0')
+      return (uchar)a[i] - (uchar)b[i];
+  }
+  return 0;
+}
+
+// The C library's strncpy: copy at most n bytes of src and pad the rest
+// of dst with NULs. dst is left unterminated if src has n or more chars.
+char*
+strncpy(char *dst, const char *src, int n)
+{
+  int i;
+
+  for(i = 0; i < n && src[i]; i++)
+    dst[i] = src[i];
+  for(; i < n; i++)
+    dst[i] = '\0';
+  return dst;
+}
+
+// Copy as much of src as fits in a buffer of n bytes and always terminate
+// it (for n > 0). No padding.
+char*
+safestrcpy(char *dst, const char *src, int n)
+{
+  int i;
+
+  if(n <= 0)
+    return dst;
+  for(i = 0; i < n - 1 && src[i]; i++)
+    dst[i] = src[i];
+  dst[i] = '\0';
+  return dst;
 }
