@@ -1,10 +1,11 @@
 // Physical memory allocator, one 4 KiB page at a time.
 //
 // Free pages form a linked list threaded through the pages themselves
-// (each free page starts with a struct run), so the allocator needs no
+// (each free page starts with a struct freepage), so the allocator needs no
 // memory of its own. Pages are handed out by their kernel (direct-map)
-// address. Everything is one page: user memory, page tables, kernel stacks,
-// pipe buffers.
+// address, and the most recently freed page is the next one handed out.
+// Every client wants exactly one page: user memory, page tables, pipe
+// buffers.
 //
 // kinit() builds the list from boot_memranges() (multiboot.c), minus the
 // pages that are already in use: everything below 1 MiB, the kernel image
@@ -23,15 +24,16 @@
 
 extern char end[];  // first address after the kernel image, from kernel.ld
 
-struct run {
-  struct run *next;
+// What a free page holds while it is free: the link to the next one.
+struct freepage {
+  struct freepage *next;
 };
 
 static struct {
   struct spinlock lock;
-  struct run *freelist;
-  uint nfree;         // pages on freelist
-} kmem;
+  struct freepage *top;         // most recently freed page
+  uint count;                   // pages in the list
+} pool;
 
 // Is the physical page at pa in use at boot, so kinit must not free it?
 static int
@@ -50,81 +52,97 @@ reserved(uint pa)
   return 0;
 }
 
-// Put a page on the free list; the caller holds kmem.lock.
+// Add the page at kernel address v to the pool. Caller holds pool.lock.
 static void
-freepage(char *v)
+push(char *v)
 {
-  struct run *r = (struct run*)v;
+  struct freepage *fp = (struct freepage*)v;
 
-  r->next = kmem.freelist;
-  kmem.freelist = r;
-  kmem.nfree++;
+  fp->next = pool.top;
+  pool.top = fp;
+  pool.count++;
+}
+
+// Take a page from the pool, or 0 if it is empty. Caller holds pool.lock.
+static char*
+pop(void)
+{
+  struct freepage *fp = pool.top;
+
+  if(fp == 0)
+    return 0;
+  pool.top = fp->next;
+  pool.count--;
+  return (char*)fp;
+}
+
+// Put every usable, unreserved page of one memory range in the pool.
+// Caller holds pool.lock.
+static void
+addrange(struct memrange *r)
+{
+  uint pa;
+
+  for(pa = PGROUNDUP(r->start); pa + PGSIZE <= r->end && pa < PHYSLIMIT; pa += PGSIZE){
+    if(!reserved(pa))
+      push(P2V(pa));
+  }
 }
 
 void
 kinit(void)
 {
-  struct memrange r[NMEMRANGE];
-  int i, n;
-  uint pa;
+  struct memrange ranges[NMEMRANGE];
+  int i, nranges;
 
-  initlock(&kmem.lock, "kmem");
-  n = boot_memranges(r, NMEMRANGE);
-  acquire(&kmem.lock);
-  for(i = 0; i < n; i++){
-    for(pa = PGROUNDUP(r[i].start); pa + PGSIZE <= r[i].end && pa < PHYSLIMIT; pa += PGSIZE){
-      if(!reserved(pa))
-        freepage(P2V(pa));
-    }
-  }
-  release(&kmem.lock);
+  initlock(&pool.lock, "kmem");
+  nranges = boot_memranges(ranges, NMEMRANGE);
+  acquire(&pool.lock);
+  for(i = 0; i < nranges; i++)
+    addrange(&ranges[i]);
+  release(&pool.lock);
   cprintf("mem: %d KiB free\n", kfreepages() * (PGSIZE/1024));
 }
 
-// Free the page of physical memory at kernel address v, which a call to
-// kalloc() returned.
+// Return the page at kernel address v, which kalloc() handed out.
 void
 kfree(char *v)
 {
   if((uint)v % PGSIZE || v < end || V2P(v) >= PHYSLIMIT)
     panic("kfree: bad address");
 
-  // Junk, so that a dangling reference reads nonsense rather than data.
+  // Fill with junk, so that code still using the page reads nonsense
+  // instead of plausible old data.
   memset(v, 1, PGSIZE);
 
-  acquire(&kmem.lock);
-  freepage(v);
-  release(&kmem.lock);
+  acquire(&pool.lock);
+  push(v);
+  release(&pool.lock);
 }
 
-// Allocate one 4096-byte page of physical memory. Returns its kernel
-// address, or 0 if memory is exhausted.
+// Allocate one 4096-byte page. Returns its kernel address, or 0 when
+// physical memory is exhausted.
 char*
 kalloc(void)
 {
-  struct run *r;
+  char *v;
 
-  acquire(&kmem.lock);
-  r = kmem.freelist;
-  if(r){
-    kmem.freelist = r->next;
-    kmem.nfree--;
-  }
-  release(&kmem.lock);
-
-  if(r)
-    memset((char*)r, 5, PGSIZE);
-  return (char*)r;
+  acquire(&pool.lock);
+  v = pop();
+  release(&pool.lock);
+  if(v)
+    memset(v, 5, PGSIZE);     // junk: catches use of uninitialised memory
+  return v;
 }
 
-// Number of free pages (for `mem: N KiB free` and tests of leaks).
+// Number of free pages (for `mem: N KiB free` and leak tests).
 uint
 kfreepages(void)
 {
   uint n;
 
-  acquire(&kmem.lock);
-  n = kmem.nfree;
-  release(&kmem.lock);
+  acquire(&pool.lock);
+  n = pool.count;
+  release(&pool.lock);
   return n;
 }

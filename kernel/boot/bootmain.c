@@ -33,33 +33,42 @@
 
 static void readseg(uchar*, uint, uint);
 
+// Copy one loadable segment from the disk to its physical address and
+// clear the tail that the file does not supply (the bss).
+static void
+loadsegment(struct proghdr *ph)
+{
+  uchar *base = (uchar*)ph->paddr;
+  uchar *filled = base + ph->filesz;
+  uchar *top = base + ph->memsz;
+
+  readseg(base, ph->filesz, ph->off);
+  if(top > filled)
+    stosb(filled, 0, top - filled);
+}
+
 void
 bootmain(void)
 {
   struct elfhdr *elf = SCRATCH;
-  struct proghdr *ph, *eph;
-  uchar *pa;
+  struct proghdr *phdrs;
+  int i;
 
-  // The program headers follow the ELF header in the first page.
+  // One page holds the ELF header and, right after it, the program headers.
   readseg((uchar*)elf, 4096, 0);
   if(elf->magic != ELF_MAGIC)
-    return;
+    return;                     // bootasm.S halts if we come back
 
-  ph = (struct proghdr*)((uchar*)elf + elf->phoff);
-  eph = ph + elf->phnum;
-  for(; ph < eph; ph++){
-    if(ph->type != ELF_PROG_LOAD)
-      continue;
-    pa = (uchar*)ph->paddr;
-    readseg(pa, ph->filesz, ph->off);
-    if(ph->memsz > ph->filesz)
-      stosb(pa + ph->filesz, 0, ph->memsz - ph->filesz);
+  phdrs = (struct proghdr*)((uchar*)elf + elf->phoff);
+  for(i = 0; i < elf->phnum; i++){
+    if(phdrs[i].type == ELF_PROG_LOAD)
+      loadsegment(&phdrs[i]);
   }
 
   asm volatile("jmp *%0" : : "r" (elf->entry), "a" (0));
 }
 
-// Wait until the drive is ready and not busy.
+// Spin until the drive reports ready and no longer busy.
 static void
 waitdisk(void)
 {
@@ -67,29 +76,32 @@ waitdisk(void)
     ;
 }
 
-// Read disk sector sect (LBA, master drive) into dst.
+// Read disk sector sect (28-bit LBA, master drive) into dst.
 static void
 readsect(void *dst, uint sect)
 {
+  int i;
+
   waitdisk();
   outb(ATA_COUNT, 1);
-  outb(ATA_LBA0, sect);
-  outb(ATA_LBA1, sect >> 8);
-  outb(ATA_LBA2, sect >> 16);
-  outb(ATA_DRIVE, (sect >> 24) | 0xE0);   // LBA mode, master
+  for(i = 0; i < 3; i++)        // LBA bits 0-23, one byte per register
+    outb(ATA_LBA0 + i, sect >> (8*i));
+  outb(ATA_DRIVE, 0xE0 | (sect >> 24));   // LBA mode, master, bits 24-27
   outb(ATA_STATUS, ATA_READ);
   waitdisk();
   insl(ATA_DATA, dst, SECTSIZE/4);
 }
 
-// Read count bytes at offset of the kernel file into memory at pa. Whole
-// sectors are read, so up to a sector before pa may be overwritten too.
+// Read count bytes starting at byte offset of the kernel file to pa. Only
+// whole sectors can be read, so the bytes of the first sector that come
+// before offset land just below pa.
 static void
 readseg(uchar *pa, uint count, uint offset)
 {
-  uchar *epa = pa + count;
-  uint sect = offset / SECTSIZE + 1;    // the kernel starts at sector 1
+  uint s = offset / SECTSIZE;
+  uint end = (offset + count + SECTSIZE - 1) / SECTSIZE;
 
-  for(pa -= offset % SECTSIZE; pa < epa; pa += SECTSIZE, sect++)
-    readsect(pa, sect);
+  pa -= offset % SECTSIZE;
+  for(; s < end; s++, pa += SECTSIZE)
+    readsect(pa, s + 1);        // sector 0 is us; the file starts at 1
 }
