@@ -106,14 +106,16 @@ fetchint(uint addr, int *ip)
 // Point *pp at the NUL-terminated string at user address addr. Returns the
 // string's length, or -1 unless all of it, terminator included, is user
 // memory. The check is made for each page as the scan first reaches it,
-// so the kernel never reads a byte of a page it has not checked.
+// so the kernel never reads a byte of a page it has not checked; the scan
+// also stops at p->sz, because the last page is mapped to its end even
+// when sz is not page-aligned, and the bytes past sz are not the process's.
 int
 fetchstr(uint addr, char **pp)
 {
   struct proc *p = myproc();
   uint a;
 
-  for(a = addr; ; a++){
+  for(a = addr; a < p->sz; a++){
     if((a == addr || a % PGSIZE == 0) && !uaccess_ok(p, a, 1))
       return -1;
     if(*(char*)a == 0){
@@ -121,6 +123,7 @@ fetchstr(uint addr, char **pp)
       return a - addr;
     }
   }
+  return -1;
 }
 
 // User address of argument n's slot on the user stack.
