@@ -23,7 +23,7 @@ from . import platform as plat
 
 PROMPT = r"(?:^|\n)\$ "       # the shell's prompt, at the start of a line
 PANIC = r"panic: "
-GRUB_ERROR = r"error: "
+GRUB_ERROR = r"(?:^|[\r\n])error: "  # at a line start (GRUB ends lines with LF CR)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]")
 BIND_TROUBLE = ("Address already in use", "Could not set up host forwarding",
                 "Failed to bind socket")
