@@ -10,9 +10,10 @@
 // kernel page table exists that freevm() could free by mistake.
 //
 // The user half, below KERNBASE, uses ordinary two-level 4 KiB paging:
-// walkpgdir() finds (or makes) the page-table entry for an address, and the
-// functions below grow, shrink, copy and free a process's memory, which
-// always runs contiguously from address 0 to p->sz (see proc.h).
+// walkpgdir() finds (or makes) the page-table entry for an address,
+// addpage() and droppage() map and unmap single pages, and the exported
+// functions grow, shrink, copy and free a process's memory, which always
+// runs contiguously from address 0 to p->sz (see proc.h).
 //
 // The x86 still wants segments: seginit() gives each CPU a GDT with flat
 // kernel and user segments (slots SEG_* in mmu.h), and switchuvm() adds the
@@ -129,245 +130,282 @@ switchuvm(struct proc *p)
   popcli();
 }
 
-// The page-table entry for user address va in pgdir. If its page table is
-// missing, make one when alloc is set, else return 0.
+// ---- The user half: two-level 4 KiB paging ----
+//
+// A page-directory entry of the user half either is 0 or points at a page
+// table; a page-table entry either is 0 or maps one page of the process's
+// memory. The helpers below turn those entries into kernel pointers.
+
+// Permissions on the directory entry itself are the loosest possible; the
+// page-table entries underneath are what restrict each page.
+#define PDE_TABLE (PTE_P | PTE_W | PTE_U)
+
+// Kernel address of the page (or page table) that entry e points at.
+static void*
+target(uint e)
+{
+  return P2V(PTE_ADDR(e));
+}
+
+// The page table covering user address va in pgdir, as a kernel pointer.
+// When there is none: make an empty one if create is set (0 if memory is
+// short), else return 0.
+static pte_t*
+pagetable(pde_t *pgdir, uint va, int create)
+{
+  pde_t *pde = &pgdir[PDX(va)];
+  pte_t *table;
+
+  if(va >= KERNBASE)
+    panic("pagetable: kernel address");
+  if(*pde & PTE_P)
+    return target(*pde);
+  if(!create)
+    return 0;
+  if((table = (pte_t*)kalloc()) == 0)
+    return 0;
+  memset(table, 0, PGSIZE);
+  *pde = V2P(table) | PDE_TABLE;
+  return table;
+}
+
+// The page-table entry for user address va in pgdir, creating its page
+// table if alloc is set. Returns 0 if there is no table (or no memory).
 static pte_t*
 walkpgdir(pde_t *pgdir, uint va, int alloc)
 {
-  pde_t *pde;
-  pte_t *pgtab;
+  pte_t *table = pagetable(pgdir, va, alloc);
 
-  if(va >= KERNBASE)
-    panic("walkpgdir: kernel address");
-  pde = &pgdir[PDX(va)];
-  if(*pde & PTE_P){
-    pgtab = (pte_t*)P2V(PTE_ADDR(*pde));
-  } else {
-    if(!alloc || (pgtab = (pte_t*)kalloc()) == 0)
-      return 0;
-    memset(pgtab, 0, PGSIZE);
-    // Generous permissions here; the page-table entries decide.
-    *pde = V2P(pgtab) | PTE_P | PTE_W | PTE_U;
-  }
-  return &pgtab[PTX(va)];
+  return table ? &table[PTX(va)] : 0;
 }
 
-// Map the pages of user range [va, va+size) to physical memory from pa.
-// va and size need not be page-aligned. Returns -1 if a page table
-// could not be allocated.
-static int
-mappages(pde_t *pgdir, uint va, uint size, uint pa, int perm)
+// The entry for va if it maps a page, else 0.
+static pte_t*
+mapped(pde_t *pgdir, uint va)
 {
-  uint a, last;
+  pte_t *pte = walkpgdir(pgdir, va, 0);
+
+  if(pte == 0 || (*pte & PTE_P) == 0)
+    return 0;
+  return pte;
+}
+
+// Give pgdir a fresh page at the page-aligned user address va, with
+// permissions perm, filled from src (a kernel address) or with zeros if
+// src is 0. Returns the page's kernel address, or 0 if memory ran out,
+// in which case nothing was mapped.
+static char*
+addpage(pde_t *pgdir, uint va, const void *src, int perm)
+{
+  char *page;
   pte_t *pte;
 
-  a = PGROUNDDOWN(va);
-  last = PGROUNDDOWN(va + size - 1);
-  for(;;){
-    if((pte = walkpgdir(pgdir, a, 1)) == 0)
-      return -1;
-    if(*pte & PTE_P)
-      panic("mappages: remap");
-    *pte = pa | perm | PTE_P;
-    if(a == last)
-      break;
-    a += PGSIZE;
-    pa += PGSIZE;
+  if((page = kalloc()) == 0)
+    return 0;
+  if(src)
+    memmove(page, src, PGSIZE);
+  else
+    memset(page, 0, PGSIZE);
+  if((pte = walkpgdir(pgdir, va, 1)) == 0){
+    kfree(page);
+    return 0;
   }
-  return 0;
+  if(*pte & PTE_P)
+    panic("addpage: already mapped");
+  *pte = V2P(page) | perm | PTE_P;
+  return page;
 }
 
-// Load initcode (sz bytes) at address 0 of pgdir, for the first process.
+// Put sz bytes of code at user address 0 of pgdir (a first process that
+// is built from a memory image rather than by exec).
 void
 inituvm(pde_t *pgdir, char *init, uint sz)
 {
-  char *mem;
+  char *page;
 
   if(sz >= PGSIZE)
-    panic("inituvm: more than a page");
-  if((mem = kalloc()) == 0)
-    panic("inituvm: out of memory");
-  memset(mem, 0, PGSIZE);
-  if(mappages(pgdir, 0, PGSIZE, V2P(mem), PTE_W|PTE_U) < 0)
-    panic("inituvm: out of memory");
-  memmove(mem, init, sz);
+    panic("inituvm: image larger than a page");
+  if((page = addpage(pgdir, 0, 0, PTE_W|PTE_U)) == 0)
+    panic("inituvm: no memory");
+  memmove(page, init, sz);
 }
 
-// Read sz bytes of ip from offset into pgdir at addr, which must be
-// page-aligned and already mapped (allocuvm). Returns 0, or -1 on a
-// short read.
+// Fill user memory [addr, addr+sz) of pgdir from ip, starting at byte
+// offset of the file. addr is page-aligned and the pages exist already
+// (allocuvm). Returns 0, or -1 if the file is shorter than expected.
 int
 loaduvm(pde_t *pgdir, char *addr, struct inode *ip, uint offset, uint sz)
 {
-  uint i, n;
+  uint va = (uint)addr, done, chunk;
   pte_t *pte;
 
-  if((uint)addr % PGSIZE != 0)
-    panic("loaduvm: addr must be page aligned");
-  for(i = 0; i < sz; i += PGSIZE){
-    if((pte = walkpgdir(pgdir, (uint)addr + i, 0)) == 0 || !(*pte & PTE_P))
-      panic("loaduvm: address should exist");
-    n = sz - i < PGSIZE ? sz - i : PGSIZE;
-    if(readi(ip, 0, (uint)P2V(PTE_ADDR(*pte)), offset + i, n) != n)
+  if(va % PGSIZE)
+    panic("loaduvm: unaligned address");
+  for(done = 0; done < sz; done += chunk){
+    if((pte = mapped(pgdir, va + done)) == 0)
+      panic("loaduvm: page not allocated");
+    chunk = sz - done;
+    if(chunk > PGSIZE)
+      chunk = PGSIZE;
+    if(readi(ip, 0, (uint)target(*pte), offset + done, chunk) != chunk)
       return -1;
   }
   return 0;
 }
 
-// Grow a process from oldsz to newsz bytes with zeroed, user-writable
-// pages. Returns newsz, or 0 on failure (having undone what it did).
+// Extend a process's memory from oldsz to newsz bytes with zero-filled
+// user pages. Returns newsz; or 0, with the memory back at oldsz, if the
+// range would reach the kernel or memory runs out.
 int
 allocuvm(pde_t *pgdir, uint oldsz, uint newsz)
 {
-  char *mem;
-  uint a;
+  uint va;
 
   if(newsz > KERNBASE)
     return 0;
   if(newsz < oldsz)
     return oldsz;
-
-  for(a = PGROUNDUP(oldsz); a < newsz; a += PGSIZE){
-    if((mem = kalloc()) == 0){
-      deallocuvm(pgdir, a, oldsz);
-      return 0;
-    }
-    memset(mem, 0, PGSIZE);
-    if(mappages(pgdir, a, PGSIZE, V2P(mem), PTE_W|PTE_U) < 0){
-      kfree(mem);
-      deallocuvm(pgdir, a, oldsz);
+  for(va = PGROUNDUP(oldsz); va < newsz; va += PGSIZE){
+    if(addpage(pgdir, va, 0, PTE_W|PTE_U) == 0){
+      deallocuvm(pgdir, va, oldsz);
       return 0;
     }
   }
   return newsz;
 }
 
-// Shrink a process from oldsz to newsz bytes, freeing the pages in
-// between. Sizes need not be page-aligned; oldsz may exceed the memory
-// actually mapped (freevm passes KERNBASE). Returns the new size.
+// Unmap and free the page an entry maps, if any.
+static void
+droppage(pte_t *pte)
+{
+  if((*pte & PTE_P) == 0)
+    return;
+  kfree(target(*pte));
+  *pte = 0;
+}
+
+// Cut a process's memory from oldsz down to newsz bytes, freeing whole
+// pages above newsz. Neither size has to be page-aligned, and oldsz may
+// be larger than what is really mapped. Returns the new size.
 int
 deallocuvm(pde_t *pgdir, uint oldsz, uint newsz)
 {
-  pte_t *pte;
-  uint a;
+  pte_t *table;
+  uint va;
 
   if(newsz >= oldsz)
     return oldsz;
   if(oldsz > KERNBASE)
-    panic("deallocuvm: kernel address");
-
-  for(a = PGROUNDUP(newsz); a < oldsz; a += PGSIZE){
-    pte = walkpgdir(pgdir, a, 0);
-    if(pte == 0){
-      // No page table: skip to the next page-directory entry.
-      a = PGADDR(PDX(a) + 1, 0, 0) - PGSIZE;
+    panic("deallocuvm: size beyond the user half");
+  va = PGROUNDUP(newsz);
+  while(va < oldsz){
+    if((table = pagetable(pgdir, va, 0)) == 0){
+      // Nothing is mapped in this 4 MiB stretch: go to the next one.
+      va = (PDX(va) + 1) << PDXSHIFT;
       continue;
     }
-    if(*pte & PTE_P){
-      kfree((char*)P2V(PTE_ADDR(*pte)));
-      *pte = 0;
-    }
+    droppage(&table[PTX(va)]);
+    va += PGSIZE;
   }
   return newsz;
 }
 
-// Free a user address space: its pages, its page tables, the directory.
-// The kernel half is 4 MiB PDEs shared by every directory, so only the
-// PDEs below KERNBASE can point at page tables of this address space.
+// Free every page a page table maps, then the table itself.
+static void
+freetable(pte_t *table)
+{
+  int i;
+
+  for(i = 0; i < NPTENTRIES; i++)
+    droppage(&table[i]);
+  kfree((char*)table);
+}
+
+// Free a whole address space. Only directory entries below KERNBASE can
+// lead to this address space's own page tables: the kernel half is made
+// of 4 MiB entries copied from kpgdir, which own nothing.
 void
 freevm(pde_t *pgdir)
 {
-  uint i;
+  int i;
 
   if(pgdir == 0)
-    panic("freevm: no pgdir");
-  deallocuvm(pgdir, KERNBASE, 0);
+    panic("freevm: null page directory");
   for(i = 0; i < PDX(KERNBASE); i++){
     if(pgdir[i] & PTE_P)
-      kfree((char*)P2V(PTE_ADDR(pgdir[i])));
+      freetable(target(pgdir[i]));
   }
   kfree((char*)pgdir);
 }
 
-// Make the page at uva inaccessible to user code; exec uses it for the
-// guard page below the user stack.
+// Take user access away from the page at uva: exec() does this for the
+// guard page under the user stack and for the pages below the program.
 void
 clearpteu(pde_t *pgdir, char *uva)
 {
-  pte_t *pte;
+  pte_t *pte = mapped(pgdir, (uint)uva);
 
-  if((pte = walkpgdir(pgdir, (uint)uva, 0)) == 0 || !(*pte & PTE_P))
-    panic("clearpteu: page not mapped");
+  if(pte == 0)
+    panic("clearpteu: no such page");
   *pte &= ~PTE_U;
 }
 
-// A copy of a parent's user memory [0, sz) for a child (fork), with the
-// same permissions page by page. Returns 0 if memory ran out.
+// Duplicate user memory [0, sz) of pgdir into a new address space, page
+// by page, with the same permissions (fork). Returns the new page
+// directory, or 0 if memory ran out.
 pde_t*
 copyuvm(pde_t *pgdir, uint sz)
 {
-  pde_t *d;
+  pde_t *copy;
   pte_t *pte;
-  uint a;
-  char *mem;
+  uint va;
 
-  if((d = setupkvm()) == 0)
+  if((copy = setupkvm()) == 0)
     return 0;
-  for(a = 0; a < sz; a += PGSIZE){
-    if((pte = walkpgdir(pgdir, a, 0)) == 0 || !(*pte & PTE_P))
-      panic("copyuvm: page not present");
-    if((mem = kalloc()) == 0)
-      goto bad;
-    memmove(mem, P2V(PTE_ADDR(*pte)), PGSIZE);
-    if(mappages(d, a, PGSIZE, V2P(mem), PTE_FLAGS(*pte) & ~PTE_P) < 0){
-      kfree(mem);
-      goto bad;
+  for(va = 0; va < sz; va += PGSIZE){
+    if((pte = mapped(pgdir, va)) == 0)
+      panic("copyuvm: hole in user memory");
+    if(addpage(copy, va, target(*pte), PTE_FLAGS(*pte) & ~PTE_P) == 0){
+      freevm(copy);
+      return 0;
     }
   }
-  return d;
-
-bad:
-  freevm(d);
-  return 0;
+  return copy;
 }
 
-// The kernel address of the page holding user address uva (the page's
-// start, like xv6: add uva's offset in the page yourself), or 0 if uva is
-// not mapped for user access.
+// The kernel address of the start of the page that holds user address
+// uva (the caller adds the offset within the page), or 0 unless that page
+// is mapped for user access.
 char*
 uva2ka(pde_t *pgdir, char *uva)
 {
   pte_t *pte;
 
-  if((uint)uva >= KERNBASE)
+  if((uint)uva >= KERNBASE || (pte = mapped(pgdir, (uint)uva)) == 0)
     return 0;
-  if((pte = walkpgdir(pgdir, (uint)uva, 0)) == 0)
+  if((*pte & PTE_U) == 0)
     return 0;
-  if((*pte & (PTE_P|PTE_U)) != (PTE_P|PTE_U))
-    return 0;
-  return (char*)P2V(PTE_ADDR(*pte));
+  return target(*pte);
 }
 
-// Copy len bytes from kernel address p to user address va in pgdir, which
-// need not be the current address space (exec builds the new stack before
-// switching). Returns 0, or -1 if some page is not user-accessible.
+// Copy len bytes from kernel address src to user address va of pgdir.
+// pgdir need not be the loaded one: exec() fills the new stack before it
+// switches to it. Returns 0, or -1 at the first page user code may not
+// touch.
 int
-copyout(pde_t *pgdir, uint va, void *p, uint len)
+copyout(pde_t *pgdir, uint va, void *src, uint len)
 {
-  char *buf = p, *pa0;
-  uint n, va0;
+  char *from = src, *page;
+  uint off, n;
 
-  while(len > 0){
-    va0 = PGROUNDDOWN(va);
-    if((pa0 = uva2ka(pgdir, (char*)va0)) == 0)
+  for(; len > 0; len -= n, from += n, va += n){
+    off = va % PGSIZE;
+    if((page = uva2ka(pgdir, (char*)(va - off))) == 0)
       return -1;
-    n = PGSIZE - (va - va0);
+    n = PGSIZE - off;
     if(n > len)
       n = len;
-    memmove(pa0 + (va - va0), buf, n);
-    len -= n;
-    buf += n;
-    va = va0 + PGSIZE;
+    memmove(page + off, from, n);
   }
   return 0;
 }
