@@ -11,7 +11,9 @@
 #         GRADER_EXTRA=dir          add hidden tests from dir
 #         GRADE_ARGS="..."          anything else for the grader / pytest
 #
-# The generator (tools/labtree.py) is staff-only: it is not in student trees,
+# Which files go into a tree (git ls-files minus the staff-only list and
+# later labs' files) is decided in one place: STAFF_ONLY and excluded() in
+# tools/labtree.py. The generator is itself staff-only: it is not in student trees,
 # so the first three targets say so there instead of failing obscurely.
 
 LABTREE := tools/labtree.py
