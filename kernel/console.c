@@ -21,7 +21,7 @@
 // line fills the buffer entirely it is handed to the reader as it is, so a
 // long paste cannot wedge the console.
 //
-// Locking. cons.lock serialises output (so lines from different CPUs do not
+// Locking. tty.lock serialises output (so lines from different CPUs do not
 // interleave) and protects the input buffer. consoleinit() runs before
 // there is a CPU table or any interrupt, when acquire() could not yet tell
 // which CPU holds the lock, so cprintf does without the lock until
@@ -53,12 +53,14 @@ static struct {
   struct spinlock lock;
   int locking;            // cprintf takes the lock (off at boot and after panic)
 
+  // Input, as free-running counters taken modulo INPUT_BUF:
+  // rd <= ready <= edit and edit - rd <= INPUT_BUF.
   char buf[INPUT_BUF];
-  uint r;                 // next byte a reader takes
-  uint w;                 // bytes before w are complete lines for readers
-  uint e;                 // end of the line being edited
+  uint rd;                // next byte a reader takes
+  uint ready;             // bytes before this belong to readers
+  uint edit;              // end of the line still being typed
   int lastcr;             // the previous input byte was a CR
-} cons;
+} tty;
 
 // Nonzero once some CPU has panicked: 1 + that CPU's APIC ID.
 volatile int panicked;
@@ -102,95 +104,98 @@ consputc(int c)
 
 // ---------------------------------------------------------------- cprintf
 
-// Print x in the given base, at least width digits wide, padded with
-// zeroes or spaces.
+// Print x in the given base (at most 16), at least width characters wide,
+// padded with zeroes or spaces; neg puts a minus sign in front.
 static void
 printint(uint x, int base, int neg, int width, int zero)
 {
-  static char digits[] = "0123456789abcdef";
-  char tmp[16];
-  int i, n;
+  char rev[16];                 // digits, least significant first
+  int ndig = 0, pad, v;
 
-  i = 0;
   do {
-    tmp[i++] = digits[x % base];
+    v = x % base;
+    rev[ndig++] = v < 10 ? '0' + v : 'a' + (v - 10);
     x /= base;
   } while(x != 0);
 
-  n = i + (neg != 0);
+  // A zero-padded number keeps its sign in front of the zeroes ("-007");
+  // a space-padded one right before the digits ("  -7").
+  pad = width - ndig - (neg != 0);
   if(neg && zero)
     consputc('-');
-  for(; n < width; n++)
+  for(; pad > 0; pad--)
     consputc(zero ? '0' : ' ');
   if(neg && !zero)
     consputc('-');
-  while(--i >= 0)
-    consputc(tmp[i]);
+  while(ndig > 0)
+    consputc(rev[--ndig]);
+}
+
+// Print one string argument; a null pointer prints as "(null)".
+static void
+printstr(char *s)
+{
+  if(s == 0)
+    s = "(null)";
+  while(*s)
+    consputc(*s++);
 }
 
 // Print a formatted string. Understands %d %u %x %p %s %c %%, with an
 // optional width (and a leading 0 for zero padding) on the numbers.
+// Arguments are fetched with gcc's variadic builtins; every conversion
+// takes one 32-bit word.
 void
 cprintf(char *fmt, ...)
 {
-  uint *ap;       // the next argument: all of ours are one word wide
-  char *s;
-  int i, c, width, zero, locking, d;
+  __builtin_va_list ap;
+  char *f;
+  int c, width, zero, locking, d;
 
-  locking = cons.locking;
+  locking = tty.locking;
   if(locking)
-    acquire(&cons.lock);
+    acquire(&tty.lock);
   if(fmt == 0)
     panic("cprintf: null fmt");
 
-  ap = (uint*)(void*)&fmt + 1;
-  for(i = 0; (c = fmt[i] & 0xFF) != 0; i++){
-    if(c != '%'){
-      consputc(c);
+  __builtin_va_start(ap, fmt);
+  for(f = fmt; *f; f++){
+    if(*f != '%'){
+      consputc(*f & 0xFF);
       continue;
     }
-    c = fmt[++i] & 0xFF;
-    zero = (c == '0');
-    width = 0;
-    while(c >= '0' && c <= '9'){
-      width = width*10 + c - '0';
-      c = fmt[++i] & 0xFF;
+    f++;
+    zero = (*f == '0');
+    for(width = 0; *f >= '0' && *f <= '9'; f++)
+      width = width*10 + (*f - '0');
+    c = *f & 0xFF;
+    if(c == 0){
+      // A lone % at the end: print it and stop at the terminator.
+      consputc('%');
+      break;
     }
     switch(c){
     case 'd':
-      d = *ap++;
-      if(d < 0)
-        printint(-(uint)d, 10, 1, width, zero);
-      else
-        printint(d, 10, 0, width, zero);
+      d = __builtin_va_arg(ap, int);
+      printint(d < 0 ? -(uint)d : (uint)d, 10, d < 0, width, zero);
       break;
     case 'u':
-      printint(*ap++, 10, 0, width, zero);
+      printint(__builtin_va_arg(ap, uint), 10, 0, width, zero);
       break;
     case 'x':
-      printint(*ap++, 16, 0, width, zero);
+      printint(__builtin_va_arg(ap, uint), 16, 0, width, zero);
       break;
     case 'p':
-      consputc('0');
-      consputc('x');
-      printint(*ap++, 16, 0, 8, 1);
+      printstr("0x");
+      printint(__builtin_va_arg(ap, uint), 16, 0, 8, 1);
       break;
     case 's':
-      s = (char*)*ap++;
-      if(s == 0)
-        s = "(null)";
-      for(; *s; s++)
-        consputc(*s);
+      printstr(__builtin_va_arg(ap, char*));
       break;
     case 'c':
-      consputc(*ap++ & 0xFF);
+      consputc(__builtin_va_arg(ap, int) & 0xFF);
       break;
     case '%':
-      consputc('%');
-      break;
-    case 0:
-      // A lone % at the end of the string.
-      i--;
       consputc('%');
       break;
     default:
@@ -200,9 +205,10 @@ cprintf(char *fmt, ...)
       break;
     }
   }
+  __builtin_va_end(ap);
 
   if(locking)
-    release(&cons.lock);
+    release(&tty.lock);
 }
 
 // ---------------------------------------------------------------- panic
@@ -219,7 +225,7 @@ panic(char *s)
   if(panicked && panicked != me)
     freezeifpanicked();
   panicked = me;
-  cons.locking = 0;
+  tty.locking = 0;
 
   cprintf("panic: %s (cpu apic %d)\n", s, me - 1);
   getcallerpcs(&s, pcs);
@@ -234,13 +240,13 @@ panic(char *s)
 // ---------------------------------------------------------------- input
 
 // Store c at the end of the line being edited; returns 0 if it does not
-// fit. The reader's bytes (r..w) are never overwritten.
+// fit. The reader's bytes (rd..ready) are never overwritten.
 static int
 storec(int c)
 {
-  if(cons.e - cons.r >= INPUT_BUF)
+  if(tty.edit - tty.rd >= INPUT_BUF)
     return 0;
-  cons.buf[cons.e++ % INPUT_BUF] = c;
+  tty.buf[tty.edit++ % INPUT_BUF] = c;
   return 1;
 }
 
@@ -248,8 +254,8 @@ storec(int c)
 static void
 commitline(void)
 {
-  cons.w = cons.e;
-  wakeup(&cons.r);
+  tty.ready = tty.edit;
+  wakeup(&tty.rd);
 }
 
 // Called by the keyboard and serial interrupt handlers: getc returns the
@@ -260,30 +266,30 @@ consoleintr(int (*getc)(void))
   int c, dumpprocs;
 
   dumpprocs = 0;
-  acquire(&cons.lock);
+  acquire(&tty.lock);
   while((c = getc()) >= 0){
-    if(c == '\n' && cons.lastcr){
-      cons.lastcr = 0;
+    if(c == '\n' && tty.lastcr){
+      tty.lastcr = 0;
       continue;
     }
-    cons.lastcr = (c == '\r');
+    tty.lastcr = (c == '\r');
     switch(c){
     case 0:
       break;
     case C('P'):
-      // procdump prints, which takes cons.lock: do it once we let go.
+      // procdump prints, which takes tty.lock: do it once we let go.
       dumpprocs = 1;
       break;
     case C('U'):
-      while(cons.e != cons.w && cons.buf[(cons.e-1) % INPUT_BUF] != '\n'){
-        cons.e--;
+      while(tty.edit != tty.ready && tty.buf[(tty.edit-1) % INPUT_BUF] != '\n'){
+        tty.edit--;
         consputc(BACKSPACE);
       }
       break;
     case C('H'):
     case '\x7f':
-      if(cons.e != cons.w){
-        cons.e--;
+      if(tty.edit != tty.ready){
+        tty.edit--;
         consputc(BACKSPACE);
       }
       break;
@@ -296,12 +302,12 @@ consoleintr(int (*getc)(void))
         consputc(c);
       // A line is complete at a newline or ^D, or when the buffer is
       // full: a reader must then take what there is to make room.
-      if(c == '\n' || c == C('D') || cons.e - cons.r >= INPUT_BUF)
+      if(c == '\n' || c == C('D') || tty.edit - tty.rd >= INPUT_BUF)
         commitline();
       break;
     }
   }
-  release(&cons.lock);
+  release(&tty.lock);
 
   if(dumpprocs)
     procdump();
@@ -318,20 +324,20 @@ consoleread(struct file *f, int user_dst, uint addr, int n)
   char c;
 
   got = 0;
-  acquire(&cons.lock);
+  acquire(&tty.lock);
   while(got < n){
-    while(cons.r == cons.w){
+    while(tty.rd == tty.ready){
       if((f && f->nonblock) || (myproc() && killed(myproc()))){
-        release(&cons.lock);
+        release(&tty.lock);
         return got > 0 ? got : -1;
       }
-      sleep(&cons.r, &cons.lock);
+      sleep(&tty.rd, &tty.lock);
     }
-    c = cons.buf[cons.r % INPUT_BUF];
+    c = tty.buf[tty.rd % INPUT_BUF];
     if(c == C('D')){
       // ^D pushes out what the line holds, as a terminal does: after
       // "abc^D" the read returns "abc"; a ^D on its own reads as end of file.
-      cons.r++;
+      tty.rd++;
       break;
     }
     if(either_copyout(user_dst, addr + got, &c, 1) < 0){
@@ -339,12 +345,12 @@ consoleread(struct file *f, int user_dst, uint addr, int n)
         got = -1;
       break;
     }
-    cons.r++;
+    tty.rd++;
     got++;
     if(c == '\n')
       break;
   }
-  release(&cons.lock);
+  release(&tty.lock);
   return got;
 }
 
@@ -363,12 +369,12 @@ consolewrite(struct file *f, int user_src, uint addr, int n)
       m = sizeof(chunk);
     if(either_copyin(chunk, user_src, addr + done, m) < 0)
       return done > 0 ? done : -1;
-    if(cons.locking)
-      acquire(&cons.lock);
+    if(tty.locking)
+      acquire(&tty.lock);
     for(i = 0; i < m; i++)
       consputc(chunk[i] & 0xFF);
-    if(cons.locking)
-      release(&cons.lock);
+    if(tty.locking)
+      release(&tty.lock);
   }
   return n;
 }
@@ -380,7 +386,7 @@ consolewrite(struct file *f, int user_src, uint addr, int n)
 void
 consoleinit(void)
 {
-  initlock(&cons.lock, "console");
+  initlock(&tty.lock, "console");
   uartinit();
   vgainit();
   devsw[CONSOLE].read = consoleread;
@@ -398,5 +404,5 @@ console_irqinit(void)
     ioapicenable(IRQ_KBD, 0);
   }
   uart_irqinit();
-  cons.locking = 1;
+  tty.locking = 1;
 }
