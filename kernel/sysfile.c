@@ -225,7 +225,7 @@ isdir(struct inode *ip)
 
 // Enter ip in the directory that contains path, under path's last
 // element. A directory entry holds only an inode number, so the parent
-// must be on ip's device.
+// must be on ip's device. A removed directory (see create) takes no names.
 static int
 addname(char *path, struct inode *ip)
 {
@@ -236,7 +236,7 @@ addname(char *path, struct inode *ip)
   if((dir = nameiparent(path, name)) == 0)
     return -1;
   ilock(dir);
-  ok = dir->dev == ip->dev && dirlink(dir, name, ip->inum) == 0;
+  ok = dir->nlink > 0 && dir->dev == ip->dev && dirlink(dir, name, ip->inum) == 0;
   iunlockput(dir);
   return ok ? 0 : -1;
 }
@@ -393,6 +393,11 @@ newinode(struct inode *dir, char *name, short type, short major, short minor)
 // If path exists, open() with O_CREATE still succeeds on a file or a
 // device, so for type T_FILE such an inode is returned instead. Returns
 // 0 on failure. Call inside a transaction.
+//
+// Nothing new goes into a directory that has been removed (nlink 0) but
+// is still some process's cwd: the directory is freed with its last
+// reference, and whatever it held would be reachable from nowhere, its
+// inodes and blocks never freed.
 static struct inode*
 create(char *path, short type, short major, short minor)
 {
@@ -403,7 +408,7 @@ create(char *path, short type, short major, short minor)
     return 0;
   ilock(dir);
   if((ip = dirlookup(dir, name, 0)) == 0){
-    ip = newinode(dir, name, type, major, minor);
+    ip = dir->nlink > 0 ? newinode(dir, name, type, major, minor) : 0;
     iunlockput(dir);
     return ip;
   }
