@@ -1,0 +1,1313 @@
+// sysfuzz: random system calls against the kernel's system-call boundary.
+//
+//   sysfuzz SEED ITERATIONS
+//
+// Whatever a process passes to a system call, the kernel must answer with
+// a result or -1 and go on: no panic, no hang, nothing lost. sysfuzz makes
+// ITERATIONS random calls to test that. Every choice comes from a
+// xorshift32 generator seeded with SEED, so a run that finds a bug can be
+// repeated exactly (the kernel's own timing aside).
+//
+// The calls are made in batches of BATCH by a child process: a batch that
+// ends its own process (kill of itself, a fault) costs only that batch.
+// The parent forks the child and a watchdog that kills it after WATCHDOG
+// ms, in case a call blocks, and waits for both. A child that finishes
+// exits with 1000 plus the number of calls it made, which the parent sums.
+//
+// Arguments come from classes of values that have broken kernels before:
+// 0, -1, small numbers, INT_MIN and INT_MAX, kernel addresses, the last
+// bytes of the process's memory, the bytes just past its end (mapped,
+// since the page is rounded up, yet outside the process), page 0, the
+// guard page under the stack, valid buffers, open and closed descriptors,
+// strings that run off the end of memory, over-long paths, argv arrays
+// without a terminator. Most calls are "typed": each argument is of a
+// class that suits it, so the call gets past its first check. Some use
+// any class for any argument, some use a call number that does not exist,
+// and some are made with the stack pointer so near the end of memory that
+// the arguments themselves cannot be read.
+//
+// The child also judges the answers (check()): a call that accepts a
+// pointer outside the process, a descriptor that is not open, a path that
+// is not a string in its memory, or an exec that does not fail (every
+// exec here names something that is no program) is a kernel bug. The
+// child prints "sysfuzz: unexpected: ..." and exits with BUGSTATUS.
+//
+// What the fuzzer never does, so that the machine stays usable: kill
+// anything but itself, its own children and pids that cannot exist; exec
+// a real program; touch files outside the scratch directory /fz (no path
+// with a ".." component or absolute outside /fz, no chdir out of it);
+// write more than a few bytes to the console; make more than MAXFORKS
+// processes per batch (each grandchild exits at once); block where it can
+// tell a call would (an empty pipe, the console). /fz is emptied every
+// CLEANEVERY batches and removed at the end.
+//
+// "Nothing lost" is measured, not assumed: before and after the run the
+// parent counts the memory pages a process can still get (a child grows
+// its heap until sbrk fails) and the free disk blocks and inodes (it
+// fills /fz until writes and creates fail), and prints both.
+
+#include "types.h"
+#include "stat.h"
+#include "fcntl.h"
+#include "param.h"
+#include "fs.h"
+#include "syscall.h"
+#include "traps.h"
+#include "user.h"
+
+#define BATCH       100         // calls per child
+#define WATCHDOG    2000        // ms a batch may take before it is killed
+#define MAXFORKS    6           // forks per batch
+#define CLEANEVERY  10          // batches between emptyings of /fz
+#define NUMLIMIT    41          // call numbers 0..40 are drawn
+#define BUGSTATUS   999         // a child's exit status after a bad answer
+#define NOPID       (1 << 24)   // no pid this large exists
+#define PGSIZE      4096
+#define KERNBASE    0x80000000U
+#define HEAPSIZE    (16 * 1024)
+#define VBUFSIZE    8192
+#define NELEM(a)    (sizeof(a) / sizeof((a)[0]))
+#define PGROUNDUP(a)    (((a) + PGSIZE - 1) & ~(PGSIZE - 1))
+
+// What the child knows about each of its descriptors. A read from the
+// console or from an empty pipe would block; so would a write to a full
+// pipe. K_DEVNB is a device opened with O_NONBLOCK (reads return at
+// once, writes still go to the console). K_UNKNOWN is a descriptor the
+// fuzzer cannot classify.
+enum { K_NONE, K_FILE, K_CONS, K_DEVNB, K_PIPER, K_PIPEW, K_UNKNOWN };
+
+#define NPIPE 8
+struct fdinfo {
+  char kind;
+  char pipe;      // index into pipes[] for K_PIPER, K_PIPEW
+};
+
+// One system call: its number, its six argument words and, when the
+// stack pointer is moved (badstack), where it goes and how many argument
+// slots the kernel can still read there.
+struct call {
+  uint num;
+  uint a[6];
+  int badstack;
+  uint sp;
+  int nslots;     // readable argument slots (6 unless badstack)
+};
+
+// Arguments each call needs. A call whose needed slots cannot all be
+// read must fail.
+static char nargs[NUMLIMIT] = {
+  [SYS_fork] 0, [SYS_exit] 1, [SYS_wait] 1, [SYS_kill] 1, [SYS_getpid] 0,
+  [SYS_sbrk] 1, [SYS_sleep] 1, [SYS_uptime] 0, [SYS_exec] 2, [SYS_open] 2,
+  [SYS_close] 1, [SYS_read] 3, [SYS_write] 3, [SYS_dup] 1, [SYS_pipe] 1,
+  [SYS_fstat] 2, [SYS_mknod] 3, [SYS_mkdir] 1, [SYS_chdir] 1, [SYS_link] 2,
+  [SYS_unlink] 1,
+};
+
+// How often each call is chosen (exit, which ends the batch, is chosen
+// separately and rarely).
+static char weight[NUMLIMIT] = {
+  [SYS_fork] 2, [SYS_exit] 0, [SYS_wait] 3, [SYS_kill] 2, [SYS_getpid] 1,
+  [SYS_sbrk] 6, [SYS_sleep] 1, [SYS_uptime] 1, [SYS_exec] 5, [SYS_open] 12,
+  [SYS_close] 8, [SYS_read] 10, [SYS_write] 12, [SYS_dup] 5, [SYS_pipe] 3,
+  [SYS_fstat] 5, [SYS_mknod] 3, [SYS_mkdir] 4, [SYS_chdir] 4, [SYS_link] 4,
+  [SYS_unlink] 6,
+};
+
+// Paths the typed calls use. All lie inside /fz; ".." only names
+// directories that exist, so creating through it fails.
+static char *paths[] = {
+  "f0", "f1", "f2", "d0", "d0/f", "d0/d", "d0/d/g", "c1", "n2", "dx",
+  "nope", "", ".", "..", "d0/..", "f0/x", "/fz", "/fz/f0", "/fz/d0",
+  "/fz/d0/f", "///fz//f1", "zzzzzzzzzzzzzz", "zzzzzzzzzzzzzzz",
+  "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+  "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy",
+};
+// Directories chdir may go to (and things it must refuse).
+static char *chdirpaths[] = {
+  "/fz", "/fz/d0", "d0", "d0/d", ".", "f0", "nope", "", "c1", "/fz/f0",
+};
+
+static uint rngstate;
+static int seed;
+
+// The child's picture of itself.
+static uint guardpg;            // the guard page under the stack
+static uint heapfloor;          // never shrink memory below this
+static uint cursz;              // current end of memory
+static int mypid;
+static int lastkid;             // last grandchild's pid
+static int nforks;
+static int ncalls;
+static int batchno;
+static uint lastuptime;
+static struct fdinfo fds[NOFILE];
+static int pipebytes[NPIPE];    // bytes queued in each pipe the child made
+static int npipes;
+
+static char vbuf[VBUFSIZE];     // a valid buffer with random strings in it
+static char bigstr[PGSIZE + 8]; // exec argument strings near PGSIZE long
+static uint argvbuf[MAXARG + 8];
+static char longpath[MAXPATH + 64];
+static char pattern[PGSIZE];    // the parent checks it after every batch
+
+// ---------------------------------------------------------------- random
+
+static uint
+rnd(void)
+{
+  uint x = rngstate;
+
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  rngstate = x;
+  return x;
+}
+
+static uint
+below(uint n)
+{
+  return n ? rnd() % n : 0;
+}
+
+static int
+chance(int percent)
+{
+  return below(100) < percent;
+}
+
+// ---------------------------------------------------------------- memory
+
+// The end of the user-accessible region holding address a, or 0 if a is
+// not user-accessible: [0x1000, guard page) holds the program, then come
+// the guard page, the stack page and the heap up to cursz.
+static uint
+regionend(uint a)
+{
+  if(a >= PGSIZE && a < guardpg)
+    return guardpg;
+  if(a >= guardpg + PGSIZE && a < cursz)
+    return cursz;
+  return 0;
+}
+
+// May the kernel touch [p, p+n)? n > 0.
+static int
+rangeok(uint p, uint n)
+{
+  uint end = regionend(p);
+
+  return end != 0 && n <= end - p;
+}
+
+// Is there a NUL-terminated string shorter than max at p?
+static int
+strok(uint p, uint max)
+{
+  uint end = regionend(p), q;
+
+  if(end == 0)
+    return 0;
+  for(q = p; q < end; q++)
+    if(*(char*)q == 0)
+      return q - p < max;
+  return 0;
+}
+
+// An address no access of one byte or more may use.
+static uint
+badaddr(void)
+{
+  static uint kaddrs[] = {
+    0x80000000, 0x80100000, 0x800F0000, 0x8FFFFFF0, 0xEFFFF000, 0xFEC00000,
+    0xFEE00000, 0xFFFFF000,
+  };
+
+  switch(below(9)){
+  case 0:  return 0;
+  case 1:  return below(PGSIZE);                       // page 0
+  case 2:  return guardpg + below(PGSIZE);             // guard page
+  case 3:  return cursz + below(PGROUNDUP(cursz) - cursz + 1);  // just past the end
+  case 4:  return PGROUNDUP(cursz) + below(64 * PGSIZE);
+  case 5:  return 0x7FFFF000 + below(PGSIZE);          // top of user space
+  case 6:  return kaddrs[below(NELEM(kaddrs))];
+  case 7:  return 0xFFFFFFFF - below(16);
+  default: return KERNBASE + below(0x7FFFFFFF);
+  }
+}
+
+// An address with n valid bytes after it where possible. The heap and
+// vbuf may be overwritten by the kernel; the stack and data may not.
+static uint
+goodbuf(uint n)
+{
+  uint heap = guardpg + 2 * PGSIZE;
+
+  if(n <= VBUFSIZE && chance(70))
+    return (uint)vbuf + below(VBUFSIZE - n + 1);
+  if(n <= cursz - heap)
+    return cursz - n - below(cursz - heap - n + 1);
+  return (uint)vbuf;
+}
+
+// A buffer for n bytes: mostly good, sometimes crossing the end of
+// memory, sometimes bad.
+static uint
+ptrfor(uint n)
+{
+  int r = below(100);
+
+  if(r < 60)
+    return goodbuf(n);
+  if(r < 75)
+    return cursz - 1 - below(8);
+  return badaddr();
+}
+
+// A string whose last bytes are the last bytes of memory, so it has no
+// terminator inside the process (or, sometimes, just has one).
+static uint
+endstr(void)
+{
+  uint k = 1 + below(16);
+  char *s = (char*)(cursz - k);
+
+  memset(s, 'e', k);
+  if(chance(20))
+    s[k - 1] = 0;
+  return (uint)s;
+}
+
+// A string of about PGSIZE bytes (exec refuses arguments that long).
+static uint
+pagestr(void)
+{
+  uint len = PGSIZE - 2 + below(4);
+
+  memset(bigstr, 'q', sizeof(bigstr));
+  bigstr[len] = 0;
+  return (uint)bigstr;
+}
+
+// A pointer into vbuf, which holds short random strings.
+static uint
+vbufstr(void)
+{
+  vbuf[VBUFSIZE - 1] = 0;
+  return (uint)vbuf + below(VBUFSIZE);
+}
+
+static uint
+pathval(void)
+{
+  int r = below(100);
+
+  if(r < 62)
+    return (uint)paths[below(NELEM(paths))];
+  if(r < 70)
+    return vbufstr();
+  if(r < 80)
+    return endstr();
+  if(r < 85)
+    return (uint)longpath + below(64);
+  return badaddr();
+}
+
+// An argv array for exec: null, bad, full of odd strings, unterminated,
+// longer than MAXARG, or running off the end of memory.
+static uint
+argvval(void)
+{
+  uint n, i, *end;
+
+  switch(below(6)){
+  case 0:  return 0;
+  case 1:  return badaddr();
+  case 2:  // ends exactly at the end of memory, with no terminator
+    n = 1 + below(3);
+    end = (uint*)(cursz - 4 * n);
+    for(i = 0; i < n; i++)
+      end[i] = (uint)paths[below(NELEM(paths))];
+    return (uint)end;
+  default:
+    n = below(NELEM(argvbuf));
+    for(i = 0; i < NELEM(argvbuf); i++){
+      switch(below(6)){
+      case 0:  argvbuf[i] = badaddr(); break;
+      case 1:  argvbuf[i] = endstr(); break;
+      case 2:  argvbuf[i] = pagestr(); break;
+      case 3:  argvbuf[i] = vbufstr(); break;
+      default: argvbuf[i] = (uint)paths[below(NELEM(paths))]; break;
+      }
+    }
+    if(n < NELEM(argvbuf) && chance(80))
+      argvbuf[n] = 0;
+    return (uint)argvbuf;
+  }
+}
+
+// ---------------------------------------------------------------- values
+
+static uint
+intval(void)
+{
+  switch(below(10)){
+  case 0:  return 0;
+  case 1:  return -1;
+  case 2:  return 1;
+  case 3:  return below(17);
+  case 4:  return 0x7FFFFFFF;
+  case 5:  return 0x80000000;
+  case 6:  return -(int)below(17);
+  case 7:  return PGSIZE << below(8);
+  default: return rnd();
+  }
+}
+
+// A size for read and write.
+static uint
+sizeval(void)
+{
+  switch(below(10)){
+  case 0:  return 0;
+  case 1:  return 1;
+  case 2:  return below(64);
+  case 3:
+  case 4:  return below(600);
+  case 5:  return below(VBUFSIZE + 1);
+  case 6:  return PGSIZE;
+  case 7:  return -1;
+  case 8:  return 0x7FFFFFFF;
+  default: return rnd();
+  }
+}
+
+static uint
+fdval(void)
+{
+  int i, start;
+
+  switch(below(8)){
+  case 0:
+  case 1:
+  case 2:  return below(NOFILE);
+  case 3:
+  case 4:  // an open one, if any
+    start = below(NOFILE);
+    for(i = 0; i < NOFILE; i++)
+      if(fds[(start + i) % NOFILE].kind != K_NONE)
+        return (start + i) % NOFILE;
+    return start;
+  case 5:  return NOFILE + below(4);
+  case 6:  return -1 - below(3);
+  default: return chance(50) ? 0x7FFFFFFF : 0x80000000;
+  }
+}
+
+static uint
+pidval(void)
+{
+  switch(below(8)){
+  case 0:  return chance(15) ? mypid : lastkid;
+  case 1:  return lastkid;
+  case 2:  return 0;
+  case 3:  return -1;
+  case 4:  return 0x80000000;
+  case 5:  return 0x7FFFFFFF;
+  case 6:  return -(int)below(1000);
+  default: return NOPID + below(1000);
+  }
+}
+
+static uint
+sbrkval(void)
+{
+  switch(below(12)){
+  case 0:  return 0;
+  case 1:  return 1 + below(8);
+  case 2:  return -(int)(1 + below(8));
+  case 3:  return PGSIZE;
+  case 4:  return -PGSIZE;
+  case 5:  return below(65536);
+  case 6:  return -(int)below(cursz - heapfloor + 1);
+  case 7:  return 0x80000000;
+  case 8:  return 0x7FFFFFFF;
+  case 9:  return KERNBASE - cursz + 1 + below(PGSIZE);  // just past KERNBASE
+  case 10: return -(int)cursz - 1 - below(PGSIZE);       // below 0
+  default: return rnd();
+  }
+}
+
+static uint
+modeval(void)
+{
+  static uint modes[] = {
+    O_RDONLY, O_WRONLY, O_RDWR, O_CREATE|O_RDWR, O_CREATE|O_WRONLY|O_TRUNC,
+    O_RDWR|O_TRUNC, O_NONBLOCK|O_RDWR, O_NONBLOCK, O_WRONLY|O_RDWR,
+    O_CREATE, -1,
+  };
+
+  if(chance(10))
+    return rnd();
+  return modes[below(NELEM(modes))];
+}
+
+static uint
+majorval(void)
+{
+  static uint majors[] = { 0, 1, 2, 3, 9, 10, -1, 0x7FFF, 0x8000, 0x10001, 0x80000000 };
+
+  return majors[below(NELEM(majors))];
+}
+
+static uint
+minorval(void)
+{
+  static uint minors[] = { 0, 1, 2, -1, 0x7FFF, 0x8000, 0xFFFF, 0x10000 };
+
+  return minors[below(NELEM(minors))];
+}
+
+// A random word, but not an address inside this program or its stack,
+// which the kernel may legitimately overwrite.
+static uint
+wildval(void)
+{
+  uint v = rnd();
+
+  if(v >= PGSIZE && v < guardpg + 2 * PGSIZE)
+    v |= KERNBASE;
+  return v;
+}
+
+// Any value at all, for calls whose arguments are not typed.
+static uint
+anyval(void)
+{
+  switch(below(8)){
+  case 0:  return intval();
+  case 1:  return badaddr();
+  case 2:  return goodbuf(below(64));
+  case 3:  return cursz - 1 - below(8);
+  case 4:  return pathval();
+  case 5:  return fdval();
+  case 6:  return sizeval();
+  default: return wildval();
+  }
+}
+
+// ---------------------------------------------------------------- making calls
+
+static int
+pickcall(void)
+{
+  int i, total, r;
+
+  total = 0;
+  for(i = 0; i < NUMLIMIT; i++)
+    total += weight[i];
+  r = below(total);
+  for(i = 0; i < NUMLIMIT; i++){
+    if(r < weight[i])
+      return i;
+    r -= weight[i];
+  }
+  return SYS_getpid;
+}
+
+// Arguments that suit call c->num.
+static void
+typedargs(struct call *c)
+{
+  uint *a = c->a;
+
+  switch(c->num){
+  case SYS_wait:   a[0] = chance(40) ? 0 : ptrfor(4); break;
+  case SYS_pipe:   a[0] = ptrfor(8); break;
+  case SYS_read:
+  case SYS_write:  a[0] = fdval(); a[2] = sizeval(); a[1] = ptrfor(a[2]); break;
+  case SYS_kill:   a[0] = pidval(); break;
+  case SYS_exec:   a[0] = pathval(); a[1] = argvval(); break;
+  case SYS_fstat:  a[0] = fdval(); a[1] = ptrfor(sizeof(struct stat)); break;
+  case SYS_chdir:
+    a[0] = chance(75) ? (uint)chdirpaths[below(NELEM(chdirpaths))] : pathval();
+    break;
+  case SYS_dup:
+  case SYS_close:  a[0] = fdval(); break;
+  case SYS_sbrk:   a[0] = sbrkval(); break;
+  case SYS_sleep:  a[0] = chance(80) ? below(3) : intval(); break;
+  case SYS_open:   a[0] = pathval(); a[1] = modeval(); break;
+  case SYS_mknod:  a[0] = pathval(); a[1] = majorval(); a[2] = minorval(); break;
+  case SYS_mkdir:
+  case SYS_unlink: a[0] = pathval(); break;
+  case SYS_link:   a[0] = pathval(); a[1] = pathval(); break;
+  }
+}
+
+// Does path p (a user pointer) stay inside /fz? Pointers the kernel must
+// refuse count as safe: if it accepts one, check() says so.
+static int
+pathinside(uint p, int forchdir)
+{
+  char *s, *c;
+  uint end = regionend(p), q;
+  int i;
+
+  if(end == 0)
+    return 1;
+  for(q = p; q < end && *(char*)q; q++)
+    ;
+  if(q == end)
+    return 1;                         // unterminated: must be refused
+  s = (char*)p;
+  for(i = 0; i < NELEM(paths); i++)
+    if(s == paths[i] && !forchdir)
+      return 1;
+  if(*s == '/'){
+    while(*s == '/')
+      s++;
+    if(s[0] != 'f' || s[1] != 'z' || (s[2] != '/' && s[2] != 0))
+      return 0;
+  }
+  // No ".." component anywhere.
+  for(c = (char*)p; *c; c++)
+    if(c[0] == '.' && c[1] == '.' && (c == (char*)p || c[-1] == '/') &&
+       (c[2] == '/' || c[2] == 0))
+      return 0;
+  return 1;
+}
+
+// Is fd an open descriptor of the child?
+static int
+isopen(uint fd)
+{
+  return fd < NOFILE && fds[fd].kind != K_NONE;
+}
+
+// If the kernel may write n bytes at *p and they are not all in vbuf or
+// the heap (an untyped argument can point at the program itself), point
+// *p at vbuf instead.
+static void
+protect(uint *p, int n)
+{
+  uint heap = guardpg + 2 * PGSIZE;
+
+  if(n <= 0 || !rangeok(*p, n))
+    return;
+  if(*p >= (uint)vbuf && *p + n <= (uint)vbuf + VBUFSIZE)
+    return;
+  if(*p >= heap && *p + n <= cursz)
+    return;
+  *p = n <= VBUFSIZE ? (uint)vbuf : badaddr();
+}
+
+// Change what could block, hurt another process or leave /fz.
+static void
+defuse(struct call *c)
+{
+  uint *a = c->a, fd = a[0];
+  int n = a[2], k, room;
+
+  switch(c->num){
+  case SYS_fork:
+    if(nforks >= MAXFORKS)
+      c->num = SYS_getpid;
+    break;
+  case SYS_exit:
+    a[0] = 1000 + ncalls + 1;
+    break;
+  case SYS_kill:
+    if((int)a[0] > 0 && a[0] < NOPID && a[0] != mypid && a[0] != lastkid)
+      a[0] = NOPID + below(1000);
+    break;
+  case SYS_sleep:
+    if((int)a[0] > 20)
+      a[0] = below(20);
+    break;
+  case SYS_sbrk:
+    if((int)a[0] < 0 && -(int)a[0] <= cursz && cursz + (int)a[0] < heapfloor)
+      a[0] = -(cursz - heapfloor);
+    else if((int)a[0] > (1 << 20) && cursz + a[0] <= KERNBASE && !chance(2))
+      a[0] = below(1 << 20);          // running out of memory is slow
+    break;
+  case SYS_wait:
+  case SYS_pipe:
+    protect(&a[0], c->num == SYS_wait ? 4 : 8);
+    break;
+  case SYS_fstat:
+    protect(&a[1], sizeof(struct stat));
+    break;
+  case SYS_read:
+    protect(&a[1], n);
+    if(!isopen(fd) || n < 0)
+      break;
+    k = fds[fd].kind;
+    if(k == K_CONS || k == K_UNKNOWN ||
+       (k == K_PIPER && pipebytes[(int)fds[fd].pipe] == 0)){
+      a[2] = 1 + below(100);          // the bad buffer makes it fail at once
+      a[1] = badaddr();
+    }
+    break;
+  case SYS_write:
+    if(!isopen(fd) || n <= 0 || !rangeok(a[1], n))
+      break;
+    k = fds[fd].kind;
+    if((k == K_CONS || k == K_DEVNB || k == K_UNKNOWN) && n > 16)
+      a[2] = below(17);
+    if(k == K_PIPER){
+      // The write fails at once (the descriptor is not writable).
+    } else if(k == K_PIPEW){
+      room = 512 - pipebytes[(int)fds[fd].pipe];
+      if(n > room)
+        a[2] = room > 0 ? below(room + 1) : 0;
+    }
+    break;
+  case SYS_exec:
+  case SYS_open:
+  case SYS_unlink:
+  case SYS_mkdir:
+  case SYS_mknod:
+  case SYS_chdir:
+    if(!pathinside(a[0], c->num == SYS_chdir))
+      a[0] = (uint)paths[below(4)];
+    break;
+  case SYS_link:
+    if(!pathinside(a[0], 0))
+      a[0] = (uint)paths[below(4)];
+    if(!pathinside(a[1], 0))
+      a[1] = (uint)paths[below(4)];
+    break;
+  }
+}
+
+// Move the stack pointer for the call: to the end of memory, so that
+// only the first k argument slots are inside the process (their values
+// stored there), or somewhere no slot can be read.
+static void
+movestack(struct call *c)
+{
+  uint k, i, *slots;
+
+  c->badstack = 1;
+  if(chance(30)){
+    c->sp = badaddr();
+    for(i = 0; i < 6; i++)
+      if(rangeok(c->sp + 4 + 4 * i, 4))
+        break;
+    if(i == 6){
+      c->nslots = 0;
+      return;
+    }
+  }
+  k = below(4);
+  slots = (uint*)(cursz - 4 * k);
+  for(i = 0; i < k; i++)
+    slots[i] = c->a[i];
+  c->sp = (uint)slots - 4;
+  c->nslots = k;
+}
+
+// Choose the next call.
+static void
+makecall(struct call *c)
+{
+  static uint oddnums[] = { 0xFFFFFFFF, 0x80000000, 64, 256 + SYS_fork, 1000, 0x7FFFFFFF };
+  int i, r;
+
+  memset(c, 0, sizeof(*c));
+  c->nslots = 6;
+  r = below(100);
+  if(r < 4){
+    // A call number that does not exist.
+    c->num = chance(80) ? (uint)(chance(50) ? 0 : 22 + below(NUMLIMIT - 22))
+                        : oddnums[below(NELEM(oddnums))];
+    for(i = 0; i < 6; i++)
+      c->a[i] = anyval();
+    return;
+  }
+  if(below(1000) < 2){
+    c->num = SYS_exit;
+  } else if(r < 24){
+    c->num = pickcall();
+    for(i = 0; i < 6; i++)
+      c->a[i] = anyval();
+  } else {
+    c->num = pickcall();
+    typedargs(c);
+  }
+  defuse(c);
+  if(r >= 95)
+    movestack(c);
+}
+
+// Trap into the kernel with the six words as the arguments on the stack,
+// above a fake return address, where the stubs in usys.S leave them.
+static int
+rawcall(uint num, uint *a)
+{
+  int r;
+
+  asm volatile(
+    "pushl 20(%%edx)\n\t"
+    "pushl 16(%%edx)\n\t"
+    "pushl 12(%%edx)\n\t"
+    "pushl 8(%%edx)\n\t"
+    "pushl 4(%%edx)\n\t"
+    "pushl 0(%%edx)\n\t"
+    "pushl $0\n\t"
+    "int %2\n\t"
+    "addl $28, %%esp"
+    : "=a" (r)
+    : "a" (num), "i" (T_SYSCALL), "d" (a)
+    : "memory", "cc");
+  return r;
+}
+
+// Trap with the stack pointer at sp. %esi keeps the real one; the kernel
+// saves and restores every register but %eax (in a forked child too).
+static int
+rawcall_sp(uint num, uint sp)
+{
+  int r;
+
+  asm volatile(
+    "movl %%esp, %%esi\n\t"
+    "movl %%ecx, %%esp\n\t"
+    "int %2\n\t"
+    "movl %%esi, %%esp"
+    : "=a" (r)
+    : "a" (num), "i" (T_SYSCALL), "c" (sp)
+    : "esi", "memory", "cc");
+  return r;
+}
+
+// ---------------------------------------------------------------- judging
+
+static int
+argstr(struct call *c, int i)
+{
+  return strok(c->a[i], MAXPATH);
+}
+
+// Report a wrong answer on the console and end the batch.
+static void
+unexpected(struct call *c, int r, char *why)
+{
+  int fd;
+
+  close(NOFILE - 1);      // so that the open cannot fail for want of an fd
+  fd = open("/dev/console", O_WRONLY);
+  fprintf(fd, "sysfuzz: unexpected: call %d(0x%x, 0x%x, 0x%x) returned %d: %s "
+          "(seed %d batch %d call %d%s)\n", c->num, c->a[0], c->a[1], c->a[2],
+          r, why, seed, batchno, ncalls, c->badstack ? ", moved stack" : "");
+  exit(BUGSTATUS);
+}
+
+// The lowest descriptor the kernel should hand out next.
+static int
+lowestfree(void)
+{
+  int i;
+
+  for(i = 0; i < NOFILE; i++)
+    if(fds[i].kind == K_NONE)
+      return i;
+  return -1;
+}
+
+// Judge the answer r to a call whose arguments could all be read.
+static void
+check(struct call *c, int r)
+{
+  uint *a = c->a;
+  int n = a[2];
+
+  if(c->num == 0 || c->num >= NUMLIMIT){
+    if(r != -1)
+      unexpected(c, r, "no such call");
+    return;
+  }
+  switch(c->num){
+  case SYS_read:
+  case SYS_write:
+    if(r != -1 && (!isopen(a[0]) || n < 0 || (n > 0 && !rangeok(a[1], n))))
+      unexpected(c, r, "bad descriptor, size or buffer accepted");
+    if(r < -1 || (r >= 0 && r > n) || (c->num == SYS_write && r != -1 && r != n))
+      unexpected(c, r, "count out of range");
+    break;
+  case SYS_close:
+    if(r != (isopen(a[0]) ? 0 : -1))
+      unexpected(c, r, isopen(a[0]) ? "close of an open fd failed" : "close of a closed fd");
+    break;
+  case SYS_dup:
+    if(!isopen(a[0]) ? r != -1 : r != lowestfree())
+      unexpected(c, r, "dup did not give the lowest free fd");
+    break;
+  case SYS_fstat:
+    if(r != -1 && (!isopen(a[0]) || !rangeok(a[1], sizeof(struct stat))))
+      unexpected(c, r, "bad descriptor or buffer accepted");
+    if(r == -1 && isopen(a[0]) && rangeok(a[1], sizeof(struct stat)) &&
+       (fds[a[0]].kind == K_FILE || fds[a[0]].kind == K_CONS || fds[a[0]].kind == K_DEVNB))
+      unexpected(c, r, "fstat of an open file failed");
+    break;
+  case SYS_pipe:
+    if(r != -1 && !rangeok(a[0], 8))
+      unexpected(c, r, "bad buffer accepted");
+    break;
+  case SYS_wait:
+    if(r != -1 && a[0] != 0 && !rangeok(a[0], 4))
+      unexpected(c, r, "bad status pointer accepted");
+    break;
+  case SYS_exec:
+    if(r != -1)
+      unexpected(c, r, "exec of no program returned");
+    break;
+  case SYS_open:
+    if(r != -1 && !argstr(c, 0))
+      unexpected(c, r, "bad path accepted");
+    if(r != -1 && r != lowestfree())
+      unexpected(c, r, "open did not give the lowest free fd");
+    break;
+  case SYS_chdir:
+  case SYS_mkdir:
+  case SYS_unlink:
+    if(r != -1 && !argstr(c, 0))
+      unexpected(c, r, "bad path accepted");
+    break;
+  case SYS_link:
+    if(r != -1 && (!argstr(c, 0) || !argstr(c, 1)))
+      unexpected(c, r, "bad path accepted");
+    break;
+  case SYS_mknod:
+    if(r != -1 && (!argstr(c, 0) || (int)a[1] < 0 || (int)a[1] >= NDEV ||
+       (int)a[2] < 0 || (int)a[2] > 0x7FFF))
+      unexpected(c, r, "bad path or device number accepted");
+    break;
+  case SYS_kill:
+    if(r != -1 && a[0] != mypid && a[0] != lastkid)
+      unexpected(c, r, "kill of no such process succeeded");
+    break;
+  case SYS_sbrk:
+    if(r != -1 && (((int)a[0] < 0 && -(int)a[0] > cursz) ||
+       ((int)a[0] > 0 && cursz + a[0] > KERNBASE)))
+      unexpected(c, r, "impossible size accepted");
+    if(r != -1 && r != cursz)
+      unexpected(c, r, "sbrk did not return the old end");
+    break;
+  case SYS_sleep:
+    if(r != ((int)a[0] < 0 ? -1 : 0))
+      unexpected(c, r, "wrong result");
+    break;
+  case SYS_getpid:
+    if(r != mypid)
+      unexpected(c, r, "wrong pid");
+    break;
+  case SYS_uptime:
+    if((uint)r < lastuptime)
+      unexpected(c, r, "time went backwards");
+    lastuptime = r;
+    break;
+  case SYS_fork:
+    if(r == 0 || r < -1)
+      unexpected(c, r, "fork");
+    break;
+  }
+}
+
+// What kind of descriptor did the kernel just give the child?
+static void
+classify(int fd, int nonblock)
+{
+  struct stat st;
+
+  if(fd < 0 || fd >= NOFILE)
+    return;
+  fds[fd].kind = K_UNKNOWN;
+  if(fstat(fd, &st) == 0)
+    fds[fd].kind = st.type != T_DEV ? K_FILE : nonblock ? K_DEVNB : K_CONS;
+}
+
+// Update the child's picture after call c returned r.
+static void
+track(struct call *c, int r)
+{
+  uint *a = c->a;
+  int *pfd;
+
+  switch(c->num){
+  case SYS_fork:
+    nforks++;
+    if(r > 0)
+      lastkid = r;
+    break;
+  case SYS_sbrk:
+    cursz = (uint)sbrk(0);
+    break;
+  case SYS_open:
+    if(r >= 0)
+      classify(r, a[1] & O_NONBLOCK);
+    break;
+  case SYS_close:
+    if(r == 0)
+      fds[a[0]].kind = K_NONE;
+    break;
+  case SYS_dup:
+    if(r >= 0 && r < NOFILE)
+      fds[r] = fds[a[0]];
+    break;
+  case SYS_pipe:
+    if(r == 0){
+      pfd = (int*)a[0];
+      if(npipes < NPIPE && pfd[0] >= 0 && pfd[0] < NOFILE && pfd[1] >= 0 && pfd[1] < NOFILE){
+        pipebytes[npipes] = 0;
+        fds[pfd[0]] = (struct fdinfo){ K_PIPER, npipes };
+        fds[pfd[1]] = (struct fdinfo){ K_PIPEW, npipes };
+        npipes++;
+      } else {
+        classify(pfd[0], 0);
+        classify(pfd[1], 0);
+        fds[pfd[0]].kind = fds[pfd[1]].kind = K_UNKNOWN;
+      }
+    }
+    break;
+  case SYS_read:
+    if(r > 0 && fds[a[0]].kind == K_PIPER)
+      pipebytes[(int)fds[a[0]].pipe] -= r;
+    break;
+  case SYS_write:
+    if(r > 0 && fds[a[0]].kind == K_PIPEW)
+      pipebytes[(int)fds[a[0]].pipe] += r;
+    break;
+  }
+}
+
+// The child: BATCH calls, then exit with 1000 + the count.
+static void
+fuzzchild(void)
+{
+  struct call c;
+  int i, r;
+
+  mypid = getpid();
+  cursz = (uint)sbrk(0);
+  lastuptime = uptime();
+  for(i = 0; i < NOFILE; i++)
+    fds[i].kind = i < 3 ? K_CONS : K_NONE;
+  for(i = 0; i < BATCH; i++){
+    makecall(&c);
+    if(c.badstack)
+      r = rawcall_sp(c.num, c.sp);
+    else
+      r = rawcall(c.num, c.a);
+    if(c.num == SYS_fork && r == 0)
+      exit(0);                        // the grandchild
+    ncalls++;
+    if(c.num < NUMLIMIT && c.nslots < nargs[c.num] && c.num != SYS_exit){
+      if(r != -1)
+        unexpected(&c, r, "arguments beyond the end of memory accepted");
+    } else {
+      check(&c, r);
+    }
+    track(&c, r);
+  }
+  exit(1000 + ncalls);
+}
+
+// ---------------------------------------------------------------- parent
+
+// fork, retrying for a while: a batch's zombies may fill the table until
+// init has reaped them.
+static int
+xfork(void)
+{
+  int i, pid;
+
+  for(i = 0; i < 200; i++){
+    if((pid = fork()) >= 0)
+      return pid;
+    sleep(10);
+  }
+  printf("sysfuzz: fork keeps failing\n");
+  exit(1);
+}
+
+static void
+mkfile(char *path, char *data)
+{
+  int fd = open(path, O_CREATE|O_WRONLY|O_TRUNC);
+
+  if(fd >= 0){
+    write(fd, data, strlen(data));
+    close(fd);
+  }
+}
+
+// Make /fz and what the typed paths expect in it, and go there.
+static void
+setupfz(int full)
+{
+  mkdir("/fz");
+  if(chdir("/fz") < 0){
+    printf("sysfuzz: cannot make /fz\n");
+    exit(1);
+  }
+  if(!full)
+    return;
+  mkfile("f0", "hello\n");
+  mkfile("f1", "");
+  mkdir("d0");
+  mkfile("d0/f", "a file in d0\n");
+  mkdir("d0/d");
+  mknod("c1", 1, 0);      // the console (CONSOLE in kernel/file.h)
+  mknod("n2", 2, 0);      // the NIC's frames (ETHER)
+  mknod("dx", 9, 0);      // a major number without a driver
+}
+
+// Remove everything under the current directory without recursion (the
+// stack is one page): enter any directory that will not go, come back up
+// when one is empty, scan again. Returns 0 if all went.
+static int
+emptyhere(void)
+{
+  static struct dirent de;
+  static char name[DIRSIZ + 1];
+  int fd, depth, steps, entered;
+
+  depth = 0;
+  for(steps = 0; steps < 20000; steps++){
+    if((fd = open(".", O_RDONLY)) < 0)
+      return -1;
+    entered = 0;
+    while(read(fd, &de, sizeof(de)) == sizeof(de)){
+      if(de.inum == 0)
+        continue;
+      memmove(name, de.name, DIRSIZ);
+      name[DIRSIZ] = 0;
+      if(strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        continue;
+      if(unlink(name) == 0)
+        continue;
+      if(chdir(name) == 0){
+        entered = 1;
+        depth++;
+        break;
+      }
+    }
+    close(fd);
+    if(entered)
+      continue;
+    if(depth == 0)
+      return 0;
+    chdir("..");
+    depth--;
+  }
+  return -1;
+}
+
+// Empty /fz; stay in it.
+static void
+cleanfz(void)
+{
+  setupfz(0);
+  if(emptyhere() < 0)
+    printf("sysfuzz: cannot empty /fz\n");
+  chdir("/fz");
+}
+
+// Pages a new process can still get: a child grows its heap until sbrk
+// fails and reports how far it got in its exit status.
+static int
+countfree(void)
+{
+  int pid, n, st;
+
+  if((pid = xfork()) == 0){
+    n = 0;
+    while(sbrk(64 * PGSIZE) != (char*)-1)
+      n += 64;
+    while(sbrk(PGSIZE) != (char*)-1)
+      n++;
+    exit(n);
+  }
+  if(wait(&st) != pid)
+    return -1;
+  return st;
+}
+
+// Free inodes and disk blocks, by filling the (empty) current directory:
+// empty files until creates fail, then (those removed) files written a
+// block at a time until writes fail. Everything is removed again.
+static void
+countdisk(int *blocks, int *inodes)
+{
+  static char name[8];
+  int i, fd, nb, n;
+
+  name[0] = 'c';
+  for(i = 0; i < 1000; i++){
+    name[1] = '0' + i / 100;
+    name[2] = '0' + i / 10 % 10;
+    name[3] = '0' + i % 10;
+    if((fd = open(name, O_CREATE|O_WRONLY)) < 0)
+      break;
+    close(fd);
+  }
+  *inodes = i;
+  emptyhere();
+
+  memset(vbuf, 'D', BSIZE);
+  nb = 0;
+  for(i = 0; i < 1000; i++){
+    name[1] = '0' + i / 100;
+    name[2] = '0' + i / 10 % 10;
+    name[3] = '0' + i % 10;
+    if((fd = open(name, O_CREATE|O_WRONLY)) < 0)
+      break;
+    for(n = 0; n < MAXFILE && write(fd, vbuf, BSIZE) == BSIZE; n++)
+      ;
+    close(fd);
+    nb += n;
+    if(n < MAXFILE)
+      break;              // the disk is full, not just this file
+  }
+  *blocks = nb;
+  emptyhere();
+}
+
+// Run batch b with a child seeded from s and a watchdog. Returns the
+// child's exit status; *timedout says whether the watchdog fired.
+static int
+runbatch(int b, uint s, int *timedout)
+{
+  int pid, dog, w, st, result, n;
+
+  batchno = b;
+  if((pid = xfork()) == 0){
+    rngstate = s;
+    fuzzchild();
+  }
+  if((dog = xfork()) == 0){
+    if(sleep(WATCHDOG) == 0){
+      kill(pid);
+      exit(0);
+    }
+    exit(1);
+  }
+  result = -1;
+  *timedout = 0;
+  for(n = 0; n < 2 && (w = wait(&st)) >= 0; n++){
+    if(w == pid){
+      result = st;
+      kill(dog);
+    } else if(w == dog && st == 0){
+      *timedout = 1;
+    }
+  }
+  return result;
+}
+
+static void
+fillpattern(void)
+{
+  int i;
+
+  for(i = 0; i < PGSIZE; i++)
+    pattern[i] = i * 7 + 3;
+}
+
+static int
+patternok(void)
+{
+  int i;
+
+  for(i = 0; i < PGSIZE; i++)
+    if(pattern[i] != (char)(i * 7 + 3))
+      return 0;
+  return 1;
+}
+
+// Random strings, mostly letters, some slashes and dots, NULs between.
+static void
+fillvbuf(void)
+{
+  static char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789/./.fz";
+  int i;
+
+  for(i = 0; i < VBUFSIZE; i++)
+    vbuf[i] = chance(12) ? 0 : chars[below(sizeof(chars) - 1)];
+  memset(longpath, 'p', sizeof(longpath) - 1);
+}
+
+int
+main(int argc, char *argv[])
+{
+  int iters, nbatch, b, st, calls, early, bugs, timeouts, t, fd;
+  int free0, free1, blk0, blk1, ino0, ino1;
+  uint stackpage;
+
+  if(argc != 3){
+    fprintf(2, "usage: sysfuzz SEED ITERATIONS\n");
+    exit(1);
+  }
+  seed = atoi(argv[1]);
+  iters = atoi(argv[2]);
+  nbatch = (iters + BATCH - 1) / BATCH;
+  rngstate = seed * 2654435761U + 1;
+  if(rngstate == 0)
+    rngstate = 1;
+
+  // The memory map the child judges pointers by.
+  stackpage = (uint)&argc & ~(PGSIZE - 1);
+  guardpg = stackpage - PGSIZE;
+  sbrk(HEAPSIZE);
+  heapfloor = stackpage + 2 * PGSIZE;
+  for(fd = 3; fd < NOFILE; fd++)
+    close(fd);
+  fillpattern();
+
+  setupfz(0);
+  cleanfz();
+  free0 = countfree();
+  countdisk(&blk0, &ino0);
+  setupfz(1);
+
+  calls = early = bugs = timeouts = 0;
+  for(b = 0; b < nbatch; b++){
+    fillvbuf();
+    st = runbatch(b, rnd() | 1, &t);
+    timeouts += t;
+    if(st >= 1000 && st <= 1000 + BATCH)
+      calls += st - 1000;
+    else if(st == BUGSTATUS)
+      bugs++;
+    else
+      early++;
+    if(!patternok()){
+      printf("sysfuzz: unexpected: the parent's memory changed (seed %d batch %d)\n", seed, b);
+      fillpattern();
+      bugs++;
+    }
+    if(b % CLEANEVERY == CLEANEVERY - 1 && b + 1 < nbatch){
+      cleanfz();
+      setupfz(1);
+    } else {
+      setupfz(0);
+    }
+  }
+
+  cleanfz();
+  sleep(100);       // let init reap the last orphans
+  free1 = countfree();
+  countdisk(&blk1, &ino1);
+  chdir("/");
+  if(unlink("/fz") < 0)
+    printf("sysfuzz: cannot remove /fz\n");
+  printf("sysfuzz: %d batches, %d ended early (killed or faulted), %d timed out, %d bad answers\n",
+         nbatch, early, timeouts, bugs);
+  printf("sysfuzz: free pages %d before, %d after; free blocks %d, %d; free inodes %d, %d\n",
+         free0, free1, blk0, blk1, ino0, ino1);
+  if(free1 < free0 || blk1 != blk0 || ino1 != ino0)
+    printf("sysfuzz: unexpected: resources lost\n");
+  printf("sysfuzz: %d done %d calls\n", seed, calls);
+  exit(bugs ? 1 : 0);
+}
