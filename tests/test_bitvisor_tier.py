@@ -97,6 +97,7 @@ def test_platform_machine_shape(tmp_path, monkeypatch):
     assert a[a.index("-cpu") + 1] == "EPYC,+svm"
     assert a[a.index("-machine") + 1] == "pc,smm=off"
     assert int(a[a.index("-m") + 1]) >= 128 + 128
+    assert a[a.index("-smp") + 1] == "1"
     assert a[a.index("-cdrom") + 1] == str(fake_cd)
     assert "order=d" in a
     serials = [a[i + 1] for i, x in enumerate(a) if x == "-serial"]
