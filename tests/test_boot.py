@@ -86,3 +86,28 @@ def test_boots_from_ide_image(boot, tmp_path):
     nonce = secrets.token_hex(8)
     out = m.run(f"echo {nonce} > n; cat n")
     assert nonce in out, f"expected the nonce {nonce} back, saw {out!r}; log {m.log}"
+
+
+def test_lab1_starting_point_boots_from_ide_and_passes_usertests(boot, tmp_path):
+    """The tree students start lab 1 from (lab 1, solutions through 0):
+    builds warning-free, boots from its IDE image, passes usertests."""
+    top = qemuboot.TOP
+    stub = tmp_path / "stub"
+    subprocess.run([sys.executable, os.path.join(top, "tools", "labtree.py"),
+                    "tree", "--lab", "1", "--sol", "0", "--out", str(stub)],
+                   check=True)
+    r = subprocess.run(["make", "-s", "all", "ide-image"], cwd=stub,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, f"the lab-1 stub tree does not build:\n{r.stderr[-3000:]}"
+    cmd = ["qemu-system-i386", "-m", "128", "-smp", "2", "-display", "none",
+           "-serial", "stdio", "-monitor", "none", "-no-reboot",
+           "-drive", f"file={stub}/build/bvlab-ide.img,index=0,media=disk,format=raw",
+           "-drive", f"file={stub}/build/fs.img,index=1,media=disk,format=raw"]
+    m = boot(cmd)
+    m.wait_prompt(timeout=60)
+    nonce = secrets.token_hex(8)
+    out = m.run(f"echo {nonce} > n; cat n")
+    assert nonce in out, f"expected the nonce {nonce} back, saw {out!r}; log {m.log}"
+    m.child.sendline("usertests")
+    summary = m.expect(r"usertests: (\d+) passed, (\d+) failed", timeout=600)
+    assert summary.group(2) == "0", f"usertests on the stub tree: {summary.group(0)}; log {m.log}"
