@@ -96,7 +96,9 @@ def test_lab1_starting_point_boots_from_ide_and_passes_usertests(boot, tmp_path)
     subprocess.run([sys.executable, os.path.join(top, "tools", "labtree.py"),
                     "tree", "--lab", "1", "--sol", "0", "--out", str(stub)],
                    check=True)
-    r = subprocess.run(["make", "-s", "all", "ide-image"], cwd=stub,
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    r = subprocess.run(["make", "-s", "all", "ide-image"], cwd=stub, env=env,
                        capture_output=True, text=True)
     assert r.returncode == 0, f"the lab-1 stub tree does not build:\n{r.stderr[-3000:]}"
     cmd = ["qemu-system-i386", "-m", "128", "-smp", "2", "-display", "none",
