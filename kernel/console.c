@@ -17,9 +17,14 @@
 //     line ends does not produce empty lines).
 //
 // A read sleeps until a whole line (or ^D) is in the buffer, then returns
-// at most that line. Input is kept as long as the buffer has room; if a
-// line fills the buffer entirely it is handed to the reader as it is, so a
-// long paste cannot wedge the console.
+// at most that line. If a line fills the buffer entirely it is handed to
+// the reader as it is (a line of INPUT_BUF bytes without its newline), so a
+// long paste cannot wedge the console. While the buffer is full,
+// consoleintr leaves further input in the device: the UART's FIFO, and
+// behind it QEMU's character back end, hold it (flow control) instead of
+// the line discipline dropping it. A reader that makes room in a full
+// buffer pulls the waiting input in itself, since the device raises no new
+// interrupt for bytes it already announced.
 //
 // Locking. tty.lock serialises output (so lines from different CPUs do not
 // interleave) and protects the input buffer. consoleinit() runs before
@@ -60,6 +65,7 @@ static struct {
   uint ready;             // bytes before this belong to readers
   uint edit;              // end of the line still being typed
   int lastcr;             // the previous input byte was a CR
+  int haskbd;             // a PS/2 keyboard feeds consoleintr too
 } tty;
 
 // Nonzero once some CPU has panicked: 1 + that CPU's APIC ID.
@@ -267,7 +273,8 @@ consoleintr(int (*getc)(void))
 
   dumpprocs = 0;
   acquire(&tty.lock);
-  while((c = getc()) >= 0){
+  // When the buffer is full, leave the input in the device (see the top).
+  while(tty.edit - tty.rd < INPUT_BUF && (c = getc()) >= 0){
     if(c == '\n' && tty.lastcr){
       tty.lastcr = 0;
       continue;
@@ -313,6 +320,16 @@ consoleintr(int (*getc)(void))
     procdump();
 }
 
+// Pull in the input that consoleintr left in the devices while the buffer
+// was full. Called without tty.lock.
+static void
+refill(void)
+{
+  uartintr();
+  if(tty.haskbd)
+    kbdintr();
+}
+
 // Read at most n bytes, up to the end of a line, into addr (a user
 // address if user_dst). Sleeps until a line is ready, unless the file was
 // opened O_NONBLOCK. Returns the number of bytes read, 0 at end of file,
@@ -320,10 +337,11 @@ consoleintr(int (*getc)(void))
 static int
 consoleread(struct file *f, int user_dst, uint addr, int n)
 {
-  int got;
+  int got, wasfull;
   char c;
 
   got = 0;
+  wasfull = 0;
   acquire(&tty.lock);
   while(got < n){
     while(tty.rd == tty.ready){
@@ -333,6 +351,8 @@ consoleread(struct file *f, int user_dst, uint addr, int n)
       }
       sleep(&tty.rd, &tty.lock);
     }
+    if(tty.edit - tty.rd >= INPUT_BUF)
+      wasfull = 1;
     c = tty.buf[tty.rd % INPUT_BUF];
     if(c == C('D')){
       // ^D pushes out what the line holds, as a terminal does: after
@@ -350,7 +370,10 @@ consoleread(struct file *f, int user_dst, uint addr, int n)
     if(c == '\n')
       break;
   }
+  wasfull = wasfull && tty.edit - tty.rd < INPUT_BUF;   // we made room
   release(&tty.lock);
+  if(wasfull)
+    refill();
   return got;
 }
 
@@ -402,6 +425,7 @@ console_irqinit(void)
   if(inb(0x64) != 0xFF){
     irq_register(IRQ_KBD, kbdintr);
     ioapicenable(IRQ_KBD, 0);
+    tty.haskbd = 1;
   }
   uart_irqinit();
   tty.locking = 1;
