@@ -136,6 +136,7 @@ static uint heapfloor;          // never shrink memory below this
 static uint cursz;              // current end of memory
 static int mypid;
 static int lastkid;             // last grandchild's pid
+static int lastfd;              // last descriptor the kernel handed out
 static int nforks;
 static int ncalls;
 static int batchno;
@@ -257,9 +258,9 @@ ptrfor(uint n)
 {
   int r = below(100);
 
-  if(r < 60)
+  if(r < 70)
     return goodbuf(n);
-  if(r < 75)
+  if(r < 82)
     return cursz - 1 - below(8);
   return badaddr();
 }
@@ -387,19 +388,24 @@ fdval(void)
 {
   int i, start;
 
-  switch(below(8)){
+  switch(below(10)){
   case 0:
-  case 1:
-  case 2:  return below(NOFILE);
+  case 1:  return below(NOFILE);
+  case 2:
   case 3:
-  case 4:  // an open one, if any
+  case 4:  return lastfd;
+  case 5:
+  case 6:  // an open one, not the console if possible
     start = below(NOFILE);
+    for(i = 0; i < NOFILE; i++)
+      if(fds[(start + i) % NOFILE].kind != K_NONE && fds[(start + i) % NOFILE].kind != K_CONS)
+        return (start + i) % NOFILE;
     for(i = 0; i < NOFILE; i++)
       if(fds[(start + i) % NOFILE].kind != K_NONE)
         return (start + i) % NOFILE;
     return start;
-  case 5:  return NOFILE + below(4);
-  case 6:  return -1 - below(3);
+  case 7:  return NOFILE + below(4);
+  case 8:  return -1 - below(3);
   default: return chance(50) ? 0x7FFFFFFF : 0x80000000;
   }
 }
@@ -944,16 +950,20 @@ track(struct call *c, int r)
     cursz = (uint)sbrk(0);
     break;
   case SYS_open:
-    if(r >= 0)
+    if(r >= 0){
       classify(r, a[1] & O_NONBLOCK);
+      lastfd = r;
+    }
     break;
   case SYS_close:
     if(r == 0)
       fds[a[0]].kind = K_NONE;
     break;
   case SYS_dup:
-    if(r >= 0 && r < NOFILE)
+    if(r >= 0 && r < NOFILE){
       fds[r] = fds[a[0]];
+      lastfd = r;
+    }
     break;
   case SYS_pipe:
     if(r == 0){
@@ -963,6 +973,7 @@ track(struct call *c, int r)
         fds[pfd[0]] = (struct fdinfo){ K_PIPER, npipes };
         fds[pfd[1]] = (struct fdinfo){ K_PIPEW, npipes };
         npipes++;
+        lastfd = pfd[below(2)];
       } else {
         classify(pfd[0], 0);
         classify(pfd[1], 0);
