@@ -314,11 +314,16 @@ timerinit(void)
 uint
 millis(void)
 {
+  uint64 now;
   uint ms, old;
 
   if(tscperms == 0)
     return ticks * (1000 / HZ);
-  ms = div64(rdtsc() - tscboot, tscperms);
+  // Another CPU's TSC may lag the boot CPU's a little: a reading from
+  // before tscboot would wrap to a huge difference, and its saturated
+  // quotient would then stick in lastms for good.
+  now = rdtsc();
+  ms = now < tscboot ? 0 : div64(now - tscboot, tscperms);
 
   // Never return less than any CPU returned before: raise the shared mark
   // with compare-and-swap, or return it if it is already higher.
