@@ -719,6 +719,8 @@ findpid(int pid)
 // itself when it next heads back to user mode (trap.c). If it is asleep we
 // make it runnable so that it gets there; every sleep that may last long
 // rechecks killed(). Kernel threads only get the mark and must poll it.
+// init is refused: it must never exit (exit() panics for it), and any
+// user could otherwise stop the machine with `kill 1`.
 int
 kill(int pid)
 {
@@ -726,6 +728,8 @@ kill(int pid)
 
   acquire(&tablelock);
   p = findpid(pid);
+  if(p == initproc)
+    p = 0;
   if(p){
     p->killed = 1;
     if(p->state == SLEEPING)
