@@ -718,9 +718,10 @@ findpid(int pid)
 // Ask process pid to die. Nothing is torn down here: the victim exits by
 // itself when it next heads back to user mode (trap.c). If it is asleep we
 // make it runnable so that it gets there; every sleep that may last long
-// rechecks killed(). Kernel threads only get the mark and must poll it.
-// init is refused: it must never exit (exit() panics for it), and any
-// user could otherwise stop the machine with `kill 1`.
+// rechecks killed(). Refused: init, which must never exit (exit() panics
+// for it), and kernel threads (the NIC poller, lwIP's tcpip thread), which
+// are part of the kernel; otherwise any user could stop the machine or its
+// network with one `kill`.
 int
 kill(int pid)
 {
@@ -728,7 +729,7 @@ kill(int pid)
 
   acquire(&tablelock);
   p = findpid(pid);
-  if(p == initproc)
+  if(p == initproc || (p && p->kthread))
     p = 0;
   if(p){
     p->killed = 1;
