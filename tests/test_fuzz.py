@@ -8,8 +8,10 @@ or crashes. One boot runs
     execfuzz SEED 150   exec of mutated copies of /echo
 
 (kernel/user/sysfuzz.c and execfuzz.c explain what they do and what they
-judge) with a seed the host picks at random, so every run explores new
-inputs. The test fails at once on a kernel panic, on QEMU exiting, or on
+judge) with a seed that is fixed for a commit (taken from its hash) and
+new with every commit: CI never fails by luck on code that passed before,
+and the fuzzers still explore new inputs as the project moves on; set
+BVLAB_FUZZ_SEED=random for a fresh seed on every run. The test fails at once on a kernel panic, on QEMU exiting, or on
 a fuzzer's "unexpected" line (a wrong answer, or memory, disk blocks or
 inodes lost). Afterwards the host itself checks what it can observe: a
 nonce it chose goes through a file and comes back with cat, ls lists
@@ -24,6 +26,7 @@ or `make qemu` and type the two commands it names.
 import os
 import re
 import secrets
+import subprocess
 import sys
 
 import pytest
@@ -41,8 +44,16 @@ USERTESTS = ("createfile truncate dirs bigfile manyfiles concreate linkunlink "
 
 
 def pick_seed():
-    seed = os.environ.get("BVLAB_FUZZ_SEED")
-    return int(seed) if seed else secrets.randbelow(1 << 30) + 1
+    seed = os.environ.get("BVLAB_FUZZ_SEED", "commit")
+    if seed == "commit":
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=qemuboot.TOP,
+                              capture_output=True, text=True).stdout.strip()
+        if head:
+            return int(head[:7], 16) + 1
+        seed = "random"
+    if seed == "random":
+        return secrets.randbelow(1 << 30) + 1
+    return int(seed)
 
 
 @pytest.fixture
