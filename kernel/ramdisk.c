@@ -52,7 +52,7 @@ ramdiskinit(void)
   cprintf("ramdisk: %d blocks at %x\n", nblocks, start);
   return 0;
   // LAB 1: STUB
-  // // LAB 1: find the file-system module GRUB loaded (boot_module), check
+  // // Lab 1: find the file-system module GRUB loaded (boot_module), check
   // // that it lies below PHYSLIMIT and holds a whole number of BSIZE
   // // blocks, remember where it is (through P2V) and return 0.
   // return -1;
@@ -80,7 +80,7 @@ ramdiskrw(struct buf *b)
   }
   b->valid = 1;
   // LAB 1: STUB
-  // // LAB 1: copy block b->blockno between the image and b->data: write it
+  // // Lab 1: copy block b->blockno between the image and b->data: write it
   // // if b->dirty is set (then clear dirty), else read it; either way the
   // // buffer then holds the block (valid).
   // panic("ramdiskrw: not implemented");
