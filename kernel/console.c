@@ -345,6 +345,15 @@ consoleread(struct file *f, int user_dst, uint addr, int n)
   acquire(&tty.lock);
   while(got < n){
     while(tty.rd == tty.ready){
+      if(wasfull){
+        // We emptied a full buffer and want more: the rest of the line
+        // may be waiting in a device, which will not interrupt for it.
+        release(&tty.lock);
+        refill();
+        acquire(&tty.lock);
+        wasfull = 0;
+        continue;
+      }
       if((f && f->nonblock) || (myproc() && killed(myproc()))){
         release(&tty.lock);
         return got > 0 ? got : -1;
