@@ -17,7 +17,10 @@ Boot paths:
   "iso"     the tree's GRUB ISO (-cdrom), the way students run it. A test
             that needs another kernel command line gets its own ISO,
             built with grub-mkrescue into its test directory, so the boot
-            path stays GRUB's.
+            path stays GRUB's. So does a test that gives GRUB commands to
+            run before the kernel is loaded (BootSpec.grub; e.g. `cutmem
+            128M 256M` hides the top 128 MiB from the memory map, as
+            BitVisor does).
   "kernel"  QEMU's own multiboot loader (-kernel kernel.elf -append ...
             -initrd fs.img): faster, but skips GRUB.
   "ide"     the lab-1 starting point: our boot sector on IDE disk 0,
@@ -63,6 +66,7 @@ class BootSpec:
     smp: int = 2
     machine: str = None                 # e.g. "q35"; None = QEMU's pc
     cmdline: str = None                 # kernel command line; None = the ISO's
+    grub: tuple = ()                    # GRUB commands before `multiboot` (iso only)
     boot: str = "iso"                   # "iso", "kernel" or "ide"
     nets: tuple = ()                    # Net(...) per NIC
     qemu: str = "qemu-system-i386"
@@ -104,14 +108,39 @@ def launch(spec, tdir, image):
     return mod.launch(spec, tdir, image)
 
 
-def make_iso(tdir, image, cmdline):
-    """A GRUB ISO like the tree's, with another kernel command line
-    (tools/mkiso.sh is the one place that knows how to make one)."""
+def grub_cfg(text, grub):
+    """grub.cfg text with the GRUB commands `grub` inserted just before
+    the menu entry's `multiboot` line (so they act on what it loads)."""
+    if not grub:
+        return text
+    out, done = [], False
+    for line in text.split("\n"):
+        if not done and line.strip().startswith("multiboot "):
+            indent = line[:len(line) - len(line.lstrip())]
+            out += [indent + c for c in grub]
+            done = True
+        out.append(line)
+    if not done:
+        raise ValueError("grub.cfg has no `multiboot` line for BootSpec.grub")
+    return "\n".join(out)
+
+
+def make_iso(tdir, image, cmdline, grub=()):
+    """A GRUB ISO like the tree's, with another kernel command line and
+    GRUB commands `grub` before the kernel is loaded (tools/mkiso.sh is
+    the one place that knows how to make one)."""
     iso = os.path.join(tdir, "bvlab.iso")
     mkiso = os.path.join(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))), "tools", "mkiso.sh")
+    cfg = image.path("grub.cfg.in")
+    if grub:
+        with open(cfg) as f:
+            text = grub_cfg(f.read(), grub)
+        cfg = os.path.join(tdir, "grub.cfg.in")
+        with open(cfg, "w") as f:
+            f.write(text)
     r = subprocess.run([mkiso, iso, image.path("kernel.elf"),
-                        image.path("fs.img"), image.path("grub.cfg.in"),
+                        image.path("fs.img"), cfg,
                         cmdline], capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError(f"tools/mkiso.sh failed:\n{r.stderr[-2000:]}")
@@ -170,9 +199,11 @@ def qemu_launch(spec, tdir, image):
         argv += ["-machine", spec.machine]
     if spec.boot == "iso":
         iso = image.path("bvlab.iso")
-        if spec.cmdline is not None:
-            iso = make_iso(tdir, image, spec.cmdline)
+        if spec.cmdline is not None or spec.grub:
+            iso = make_iso(tdir, image, spec.cmdline or "", spec.grub)
         argv += ["-cdrom", iso]
+    elif spec.grub:
+        raise ValueError(f"boot={spec.boot!r} has no GRUB for BootSpec.grub")
     elif spec.boot == "kernel":
         argv += ["-kernel", image.path("kernel.elf"),
                  "-append", spec.cmdline or "",
