@@ -128,8 +128,9 @@ virtio_net_negotiate(void)
   vio_outl(VIRTIO_PCI_GUEST_FEATURES, accepted);
   return accepted;
   // LAB 2: STUB
-  // // Read the features the device offers (VIRTIO_PCI_HOST_FEATURES), accept
-  // // only VIRTIO_NET_F_MAC, write the accepted set to
+  // // Lab 2: read the features the device offers (VIRTIO_PCI_HOST_FEATURES),
+  // // accept only VIRTIO_NET_F_MAC (a bit number: its mask is
+  // // 1 << VIRTIO_NET_F_MAC), write the accepted set to
   // // VIRTIO_PCI_GUEST_FEATURES and return it.
   // return -1;
   // LAB 2: END
@@ -167,10 +168,14 @@ virtq_setup(struct virtq *vq, int index, uchar *mem)
   vio_outl(VIRTIO_PCI_QUEUE_PFN, V2P(mem) >> VIRTIO_PCI_QUEUE_ADDR_SHIFT);
   return 0;
   // LAB 2: STUB
-  // // Select the queue (VIRTIO_PCI_QUEUE_SEL), read its size
-  // // (VIRTIO_PCI_QUEUE_NUM), check it fits in VIRTQ_PAGES pages, point
-  // // vq->desc, vq->avail and vq->used into mem with the legacy layout
-  // // (virtio.h), and write mem's page frame number to VIRTIO_PCI_QUEUE_PFN.
+  // // Lab 2: select the queue (VIRTIO_PCI_QUEUE_SEL), read its size
+  // // (VIRTIO_PCI_QUEUE_NUM; the device decides, you cannot change it),
+  // // check it fits in VIRTQ_PAGES pages, set vq->index, vq->size and
+  // // vq->last_used, point vq->desc, vq->avail and vq->used into mem with
+  // // the legacy layout (virtio.h: the used ring starts at the next
+  // // VIRTIO_PCI_VRING_ALIGN boundary), and write mem's page frame number
+  // // (its physical address, V2P, >> VIRTIO_PCI_QUEUE_ADDR_SHIFT) to
+  // // VIRTIO_PCI_QUEUE_PFN.
   // return -1;
   // LAB 2: END
 }
@@ -199,9 +204,11 @@ virtq_add_rx_buffer(int i)
   vq->avail->idx++;
   return 0;
   // LAB 2: STUB
-  // // Fill descriptors 2*i (rxbuf[i].hdr) and 2*i+1 (rxbuf[i].frame) as a
-  // // chain the device writes into, put 2*i in the available ring, and
-  // // advance avail->idx after a barrier.
+  // // Lab 2: fill descriptors 2*i (rxbuf[i].hdr) and 2*i+1
+  // // (rxbuf[i].frame, ETH_FRAME_MAX bytes) as a chain the device writes
+  // // into (addresses are physical: V2P), put 2*i in the available ring at
+  // // avail->idx % size, and advance avail->idx after a barrier
+  // // (__sync_synchronize()).
   // return -1;
   // LAB 2: END
 }
@@ -230,9 +237,10 @@ virtq_transmit(int i, int len)
   virtq_notify(vq);
   return 0;
   // LAB 2: STUB
-  // // Fill descriptors 2*i (txbuf[i].hdr) and 2*i+1 (len bytes of
-  // // txbuf[i].frame) as a chain the device reads, put 2*i in the
-  // // available ring, advance avail->idx after a barrier, and notify.
+  // // Lab 2: fill descriptors 2*i (txbuf[i].hdr) and 2*i+1 (len bytes of
+  // // txbuf[i].frame) as a chain the device reads (physical addresses),
+  // // put 2*i in the available ring, advance avail->idx after a barrier,
+  // // and notify (virtq_notify), every time.
   // return -1;
   // LAB 2: END
 }
@@ -260,9 +268,10 @@ virtq_reclaim_tx(void)
   }
   return n;
   // LAB 2: STUB
-  // // For every new entry of the TX used ring (from vq->last_used up to
-  // // virtq_used_idx(vq)), mark its slot free again (txbusy, ntxbusy).
-  // // Check the id: the device is not to be trusted.
+  // // Lab 2: for every new entry of the TX used ring (from vq->last_used
+  // // up to virtq_used_idx(vq); entries are at index % size), mark slot
+  // // id/2 free again (txbusy, ntxbusy). Check the id (an even head below
+  // // size, of a busy slot): the device is not to be trusted.
   // return 0;
   // LAB 2: END
 }
@@ -304,10 +313,12 @@ virtio_net_rx_used(void)
     virtq_notify(vq);
   return n;
   // LAB 2: STUB
-  // // For every new entry of the RX used ring: check the id and the
-  // // length (header included), give good frames to ether_input(), count
-  // // bad ones in vnet.nrxbad, and post the buffer again; notify the
-  // // device if you posted any.
+  // // Lab 2: for every new entry of the RX used ring (as in
+  // // virtq_reclaim_tx): check the id (an even head below size) and the
+  // // length (it counts the 10-byte header too), give good frames, without
+  // // the header, to ether_input() and count them in vnet.nrx, count bad
+  // // ones in vnet.nrxbad, and post the buffer again
+  // // (virtq_add_rx_buffer); notify the device if you posted any.
   // return 0;
   // LAB 2: END
 }
