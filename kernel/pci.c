@@ -268,7 +268,7 @@ pci_assign(void)
       else
         base = pci_alloc_range(0, f->barsize[i], PCI_MMIO_BASE, PCI_MMIO_END);
       if(base == 0){
-        cprintf("pci %d:%d.%d: no room for bar%d (%d bytes)\n",
+        cprintf("pci %02x:%02x.%x: no room for bar%d (%d bytes)\n",
                 f->bus, f->dev, f->func, i, f->barsize[i]);
         continue;
       }
@@ -356,7 +356,7 @@ pci_attach(struct pci_func *f)
       continue;
     pci_enable(f);
     if(d->attach(f) < 0)
-      cprintf("pci %d:%d.%d: driver failed to attach\n",
+      cprintf("pci %02x:%02x.%x: driver failed to attach\n",
               f->bus, f->dev, f->func);
     return;
   }

@@ -46,7 +46,7 @@ labs-check:
 # The grader builds the tree itself (under a lock, so concurrent graders in
 # one tree do not trip over each other), then boots QEMU per test.
 grade: setup-if-needed
-	$(PYTHON) -m grader $(if $(LAB),--lab $(LAB)) \
+	@$(PYTHON) -m grader $(if $(LAB),--lab $(LAB)) \
 		$(if $(GRADE_JSON),--json $(GRADE_JSON)) \
 		$(if $(JUNIT),--junitxml $(JUNIT)) \
 		$(if $(TEST),--test '$(TEST)') \
