@@ -11,7 +11,8 @@ The tests do not change; launch() turns their BootSpec into this machine:
             boots first. BitVisor then boots the first hard disk's MBR.
   disk 0    the guest: a GRUB ISO like the tree's, but from
             tools/grub-bitvisor.cfg.in (GRUB and the kernel on COM2, since
-            BitVisor owns COM1), with the test's kernel command line.
+            BitVisor owns COM1), with the test's kernel command line and
+            GRUB commands (BootSpec.grub), made by tools/mkiso.sh.
             boot="ide" puts our own boot sector there instead, as on QEMU.
   memory    the test's plus BV_EXTRA_MEM: BitVisor keeps 128 MiB at the
             top of RAM for itself and hides it from the guest.
@@ -35,7 +36,6 @@ workers can share them.
 import dataclasses
 import hashlib
 import os
-import shutil
 import subprocess
 import tempfile
 
@@ -92,30 +92,29 @@ def bitvisor_boot_iso(image):
     return _publish(tmp, final)
 
 
-def guest_iso(image, cmdline):
-    """The guest disk for kernel command line cmdline (None: the default)."""
+def guest_iso(image, cmdline, grub=()):
+    """The guest disk for kernel command line cmdline (None: the default)
+    with GRUB commands grub before the kernel is loaded (BootSpec.grub)."""
     cmdline = cmdline or ""
-    key = hashlib.sha1(cmdline.encode()).hexdigest()[:12]
+    with open(os.path.join(tree(), "tools", "grub-bitvisor.cfg.in")) as f:
+        cfg = plat.grub_cfg(f.read(), grub)
+    key = hashlib.sha1((cmdline + "\0" + cfg).encode()).hexdigest()[:12]
     final = image.path(f"bvlab-bv-{key}.iso")
     if os.path.exists(final):
         return final
-    root = tempfile.mkdtemp(prefix="iso-bv-", dir=image.dir)
+    fd, cfgfile = tempfile.mkstemp(suffix=".cfg.in", dir=image.dir)
+    with os.fdopen(fd, "w") as f:
+        f.write(cfg)
+    tmp = cfgfile + ".iso"
     try:
-        os.makedirs(os.path.join(root, "boot", "grub"))
-        for name in ("kernel.elf", "fs.img"):
-            shutil.copy(image.path(name), os.path.join(root, "boot"))
-        with open(os.path.join(tree(), "tools", "grub-bitvisor.cfg.in")) as f:
-            cfg = f.read().replace("@KCMDLINE@", cmdline)
-        with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
-            f.write(cfg)
-        tmp = root + ".iso"
-        r = subprocess.run(["grub-mkrescue", "-d", "/usr/lib/grub/i386-pc",
-                            "-o", tmp, root], capture_output=True, text=True)
+        r = subprocess.run([os.path.join(tree(), "tools", "mkiso.sh"), tmp,
+                            image.path("kernel.elf"), image.path("fs.img"),
+                            cfgfile, cmdline], capture_output=True, text=True)
         if r.returncode != 0:
-            raise RuntimeError(f"grub-mkrescue failed:\n{r.stderr[-2000:]}")
+            raise RuntimeError(f"tools/mkiso.sh failed:\n{r.stderr[-2000:]}")
         return _publish(tmp, final)
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        os.unlink(cfgfile)
 
 
 def disk(path, index):
@@ -144,10 +143,10 @@ def launch(spec, tdir, image):
     if spec.boot in ("iso", "kernel"):
         # No QEMU -kernel here: BitVisor boots disks, so "kernel" becomes
         # GRUB with the same command line.
-        argv += disk(guest_iso(image, spec.cmdline), 0)
+        argv += disk(guest_iso(image, spec.cmdline, spec.grub), 0)
     elif spec.boot == "ide":
-        if spec.cmdline:
-            raise ValueError("boot='ide' has no kernel command line")
+        if spec.cmdline or spec.grub:
+            raise ValueError("boot='ide' has no GRUB and no kernel command line")
         argv += disk(image.path("bvlab-ide.img"), 0)
         argv += disk(image.path("fs.img"), 1)
     else:

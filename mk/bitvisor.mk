@@ -49,12 +49,8 @@ bitvisor-need-elf:
 		$(bitvisor-howto); exit 1; }
 
 # The guest disk: like $(B)/bvlab.iso, but GRUB and the kernel on COM2.
-$(B)/bvlab-bv.iso: $(B)/kernel.elf $(B)/fs.img tools/grub-bitvisor.cfg.in
-	@rm -rf $(B)/iso-bv && mkdir -p $(B)/iso-bv/boot/grub
-	cp $(B)/kernel.elf $(B)/fs.img $(B)/iso-bv/boot/
-	sed 's|@KCMDLINE@|$(KCMDLINE)|' tools/grub-bitvisor.cfg.in > $(B)/iso-bv/boot/grub/grub.cfg
-	grub-mkrescue -d /usr/lib/grub/i386-pc -o $@ $(B)/iso-bv 2> $(B)/grub-mkrescue-bv.log || \
-		{ cat $(B)/grub-mkrescue-bv.log; exit 1; }
+$(B)/bvlab-bv.iso: $(B)/kernel.elf $(B)/fs.img tools/grub-bitvisor.cfg.in tools/mkiso.sh
+	tools/mkiso.sh $@ $(B)/kernel.elf $(B)/fs.img tools/grub-bitvisor.cfg.in "$(KCMDLINE)"
 
 # Rebuilt every time: BITVISOR_ELF may name another file than last time.
 bitvisor-images: bitvisor-need-elf $(B)/bvlab-bv.iso
