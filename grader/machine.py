@@ -97,7 +97,8 @@ class Machine:
                                        codec_errors="replace", timeout=None,
                                        logfile=None, echo=False)
             self.child.logfile_read = self._log
-            if not self.launch.peers and not self.launch.hostports:
+            if not (self.launch.peers or self.launch.hostports
+                    or self.launch.gdbport):
                 return
             # Lost a race for a port? QEMU says so within a second or two.
             try:
@@ -143,6 +144,11 @@ class Machine:
     def pcaps(self):
         return self.launch.pcaps if self.launch else []
 
+    @property
+    def gdb_port(self):
+        """QEMU's gdbstub port on 127.0.0.1 (BootSpec(gdb=True)), or None."""
+        return self.launch.gdbport if self.launch else None
+
     # ---------------------------------------------------------- console
 
     def log_text(self):
@@ -166,16 +172,34 @@ class Machine:
         i = self.child.expect(pats, timeout=limit)
         if i == 0:
             return self.child.match
-        expected = what or f"output matching {pattern!r}"
-        if i == 1:
+        self._fail(i - 1, what or f"output matching {pattern!r}", limit)
+
+    def watch(self, seconds, what, booting=None):
+        """Let the console run for up to seconds (not scaled: a slice of a
+        longer wait the caller bounds, e.g. for a gdb stop reply), logging
+        it. Returns quietly unless one of expect()'s signs of failure
+        shows: then fails at once, saying that `what` was expected."""
+        if booting is None:
+            booting = not self.booted
+        pats = [PANIC, pexpect.EOF, pexpect.TIMEOUT]
+        if booting:
+            pats.append(GRUB_ERROR)
+        i = self.child.expect(pats, timeout=seconds)
+        if i != 2:
+            self._fail(i, what, seconds)
+
+    def _fail(self, i, expected, limit):
+        """Raise the GradeFailure for sign i of [PANIC, EOF, TIMEOUT,
+        GRUB_ERROR]."""
+        if i == 0:
             raise GradeFailure("the kernel panicked", expected,
                                "panic: " + self._rest_of_line())
-        if i == 2:
+        if i == 1:
             status = self._exit_status()
             raise GradeFailure("QEMU exited (with -no-reboot a triple fault "
                                "or reset ends it)", expected,
                                f"QEMU exit status {status}")
-        if i == 3:
+        if i == 2:
             raise GradeFailure(f"timed out after {limit:.0f} s", expected,
                                "no such output")
         raise GradeFailure("GRUB could not boot the kernel", expected,

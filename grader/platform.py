@@ -27,6 +27,12 @@ Boot paths:
             the file system on IDE disk 1.
 Disks are opened with snapshot=on, so a run never changes the built image
 and concurrent runs can share it.
+
+BootSpec.gdb: QEMU starts with every CPU stopped (-S) and its gdbstub on a
+free 127.0.0.1 port (Launch.gdbport, Machine.gdb_port), for tests that
+judge what the CPU holds at a breakpoint (grader/gdbstub.py). Only this
+platform offers it: under a hypervisor QEMU's gdbstub sees the hypervisor's
+CPU, not our kernel's, so launch() refuses it elsewhere.
 """
 
 import dataclasses
@@ -71,6 +77,7 @@ class BootSpec:
     nets: tuple = ()                    # Net(...) per NIC
     qemu: str = "qemu-system-i386"
     extra: tuple = ()                   # more QEMU arguments, verbatim
+    gdb: bool = False                   # start stopped, gdbstub on a free port
 
 
 @dataclasses.dataclass
@@ -89,6 +96,7 @@ class Launch:
     peers: dict = dataclasses.field(default_factory=dict)    # netdev id -> Peer
     hostports: dict = dataclasses.field(default_factory=dict)  # (proto, guest port) -> host port
     pcaps: list = dataclasses.field(default_factory=list)
+    gdbport: int = None                 # BootSpec.gdb: QEMU's gdbstub port
     note: str = ""                      # shown in repro.sh (what it cannot recreate)
 
 
@@ -101,6 +109,9 @@ def launch(spec, tdir, image):
     name = platform_name()
     if name == "qemu":
         return qemu_launch(spec, tdir, image)
+    if spec.gdb:
+        raise ValueError(f"BootSpec.gdb: BVLAB_PLATFORM={name} has no gdbstub "
+                         "that sees our kernel (only the qemu platform has)")
     try:
         mod = importlib.import_module(f"grader.platform_{name}")
     except ModuleNotFoundError:
@@ -221,6 +232,12 @@ def qemu_launch(spec, tdir, image):
         argv += nic_args(spec.nets, tdir, lf)
     else:
         argv += ["-nic", "none"]
+    if spec.gdb:
+        lf.gdbport = netmod.free_port("tcp")
+        argv += ["-S", "-gdb", f"tcp:127.0.0.1:{lf.gdbport}"]
+        lf.note += ("# QEMU starts stopped: connect with gdb -ex 'target "
+                    f"remote 127.0.0.1:{lf.gdbport}' build/kernel.elf, then "
+                    "continue.\n")
     argv += list(spec.extra)
     lf.argv = argv
     return lf

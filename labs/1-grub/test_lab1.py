@@ -2,14 +2,21 @@
 # multiboot memory map, and serves its file system from a RAM disk.
 #
 # Every check is on data the host chose (random nonces, file contents,
-# memory sizes) and compares bytes the host received; no test passes on a
-# line the guest prints by itself.
+# memory sizes) and compares bytes the host received, or on what the CPU
+# holds, read through QEMU's gdbstub; no test passes on a line the guest
+# prints by itself.
 
 import os
 import re
 import secrets
+import time
+
+import pytest
 
 from grader import check, nonce, points
+from grader.gdbstub import GdbError, GdbRemote, elf_symbol
+from grader.machine import GradeFailure, scale
+from grader.platform import platform_name
 
 M32 = 0xFFFFFFFF
 
@@ -26,7 +33,7 @@ def echo_back(m):
           f"a line {n!r}", out)
 
 
-@points(25, "boots to a shell through GRUB")
+@points(20, "boots to a shell through GRUB")
 def test_grub_boot(boot):
     echo_back(boot())
 
@@ -42,6 +49,84 @@ def test_q35(boot):
           data, out)
 
 
+# ---------------------------------------------------------------- GDT
+
+SEG_KCODE, SEG_KDATA = 6, 7     # kernel/mmu.h
+KCODE_SEL, KDATA_SEL = SEG_KCODE << 3, SEG_KDATA << 3
+MAIN_WAIT = 60                  # seconds from `continue` to main (about 1 s)
+
+
+def wait_for_main(m, gdb, main):
+    """Continue and wait for the breakpoint at main, watching the serial
+    console meanwhile: GRUB's error (no multiboot header), a panic or QEMU
+    exiting fail at once instead of after MAIN_WAIT."""
+    what = f"the CPU to reach main ({main:#x}), stopped there by the host's breakpoint"
+    gdb.cont()
+    limit = MAIN_WAIT * scale()
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            if gdb.wait_stop(0.5) is not None:
+                return
+        except GdbError as e:
+            m.watch(2, what)             # QEMU gone: say why, if it says
+            raise GradeFailure("QEMU's gdbstub went away", what, str(e))
+        m.watch(0.5, what)
+    raise GradeFailure(f"main was not reached in {limit:.0f} s", what,
+                       "the CPU still running, nothing on the console to say why")
+
+
+# GRUB enters the kernel with CS = 0x10 and data selectors 0x18 of a GDT in
+# its own memory; seginit() in main() replaces whatever is loaded, so only
+# the CPU's state on the way into main shows whether entry.S loaded a GDT
+# of its own. The host stops the CPU there and reads the selectors.
+@points(10, "own GDT: CS, DS, ES, SS hold the kernel's selectors at main")
+def test_own_gdt(boot, image):
+    if platform_name() != "qemu":
+        pytest.skip(f"BVLAB_PLATFORM={platform_name()}: QEMU's gdbstub sees the "
+                    "hypervisor's CPU, not the guest kernel's; this check runs "
+                    "on the qemu platform only")
+    main = elf_symbol(image.path("kernel.elf"), "main")
+    check(main is not None, "kernel.elf has a symbol main",
+          "a function main", "no such symbol")
+    m = boot(gdb=True, wait=False)
+    try:
+        gdb = GdbRemote("127.0.0.1", m.gdb_port)
+    except GdbError as e:
+        m.watch(2, "QEMU's gdbstub to accept a connection")
+        raise GradeFailure("cannot talk to QEMU's gdbstub",
+                           f"a gdbstub on 127.0.0.1:{m.gdb_port}", str(e))
+    try:
+        gdb.halt_reason()
+        gdb.set_breakpoint(main)
+        wait_for_main(m, gdb, main)
+        regs = gdb.read_registers()
+    except GdbError as e:
+        raise GradeFailure("talking to QEMU's gdbstub failed",
+                           "a breakpoint at main and the registers there", str(e))
+    finally:
+        gdb.kill()
+    seen = ", ".join(f"{r}={regs[r]:#x}" for r in ("cs", "ds", "es", "ss",
+                                                   "fs", "gs", "eip"))
+    cs = regs["cs"]
+    check(cs == KCODE_SEL,
+          f"CS at main is {cs:#x}: "
+          + ("still GRUB's code segment; " if cs == 0x10 else "not SEG_KCODE<<3; ")
+          + "entry.S must lgdt its own GDT and far-jump before touching "
+          "segment registers",
+          f"cs={KCODE_SEL:#x} (SEG_KCODE<<3)", seen)
+    for r in ("ds", "es", "ss"):
+        check(regs[r] == KDATA_SEL,
+              f"{r.upper()} at main is {regs[r]:#x}: entry.S must reload "
+              f"DS, ES, SS (and FS, GS) with SEG_KDATA<<3 after loading its GDT",
+              f"{r}={KDATA_SEL:#x} (SEG_KDATA<<3)", seen)
+    for r in ("fs", "gs"):
+        check(regs[r] in (0, KDATA_SEL),
+              f"{r.upper()} at main is {regs[r]:#x}, a selector of GRUB's "
+              "table: reload it with SEG_KDATA<<3 (or the null selector)",
+              f"{r}={KDATA_SEL:#x} or 0", seen)
+
+
 def ls_entries(out):
     """{name: (type, size)} from ls's `name type inode size` lines."""
     entries = {}
@@ -52,7 +137,7 @@ def ls_entries(out):
     return entries
 
 
-@points(20, "RAM-disk file system: write, read, list, remove, in directories")
+@points(15, "RAM-disk file system: write, read, list, remove, in directories")
 def test_ramdisk_fs(boot, tree):
     m = boot()
     d1, d2 = "d" + nonce(4), "e" + nonce(4)
