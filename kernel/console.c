@@ -24,7 +24,9 @@
 // behind it QEMU's character back end, hold it (flow control) instead of
 // the line discipline dropping it. A reader that makes room in a full
 // buffer pulls the waiting input in itself, since the device raises no new
-// interrupt for bytes it already announced.
+// interrupt for bytes it already announced. (A real UART has only its
+// 16-byte FIFO and no back end to push back on: a sender that outruns the
+// reader loses bytes there, in the UART's overrun, rather than here.)
 //
 // Locking. tty.lock serialises output (so lines from different CPUs do not
 // interleave) and protects the input buffer. consoleinit() runs before
