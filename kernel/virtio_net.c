@@ -382,8 +382,14 @@ virtio_net_transmit(const void *frame, int len)
   }
   nslot = vnet.tx.size / 2;
   while(vnet.ntxbusy >= nslot){
-    if(virtq_reclaim_tx() == 0)
-      sleep(&vnet.tx, &vnet.lock);
+    if(virtq_reclaim_tx() > 0)
+      continue;
+    // A NIC that never completes must not trap its sender for good.
+    if(myproc() && killed(myproc())){
+      release(&vnet.lock);
+      return -1;
+    }
+    sleep(&vnet.tx, &vnet.lock);
   }
   for(i = next; vnet.txbusy[i]; i = (i + 1) % nslot)
     ;
