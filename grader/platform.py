@@ -235,9 +235,9 @@ def qemu_launch(spec, tdir, image):
     if spec.gdb:
         lf.gdbport = netmod.free_port("tcp")
         argv += ["-S", "-gdb", f"tcp:127.0.0.1:{lf.gdbport}"]
-        lf.note += ("# QEMU starts stopped: connect with gdb -ex 'target "
-                    f"remote 127.0.0.1:{lf.gdbport}' build/kernel.elf, then "
-                    "continue.\n")
+        lf.note += ("# QEMU starts stopped: gdb -ex 'target remote "
+                    f"127.0.0.1:{lf.gdbport}' build/kernel.elf, then e.g.\n"
+                    "# `break main`, `continue`, `info registers`.\n")
     argv += list(spec.extra)
     lf.argv = argv
     return lf

@@ -251,9 +251,13 @@ def pytest_runtest_logreport(report):
         r["passed"] = False
         r["output"] += str(report.longrepr) + "\n"
     elif report.skipped:
+        # Not judged here (e.g. a check this platform cannot observe):
+        # no points, and the reason is shown beside the score.
         r["passed"] = False
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) \
             else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        r["skipped"] = reason
         r["output"] += f"skipped: {reason}\n"
 
 
@@ -272,6 +276,8 @@ def pytest_terminal_summary(terminalreporter):
     tr.section("bvlab grade")
     for r in ordered_results():
         got = r["points"] if r["passed"] else 0
-        flag = "ok  " if r["passed"] else "FAIL"
+        flag = "ok  " if r["passed"] else "SKIP" if r.get("skipped") else "FAIL"
         tr.write_line(f"  {flag} lab {r['lab']}: {r['name']:<66} "
                       f"{got:>3}/{r['points']}")
+        if r.get("skipped"):
+            tr.write_line(f"         ({r['skipped']})")
