@@ -31,6 +31,10 @@ class Peer:
 
     def __init__(self):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        # A deep receive buffer, so a burst from the guest waits here while
+        # a busy host gets round to reading it (the kernel caps the size at
+        # net.core.rmem_max; a loss above that is the host's, not the NIC's).
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.qemu = None            # QEMU's local address, where we send
