@@ -18,6 +18,8 @@ receiver answers `+` (good) or `-` (send it again). We send
     g                  all registers, hex; for i386 the first sixteen are
                        eax ecx edx ebx esp ebp esi edi eip eflags cs ss
                        ds es fs gs, 4 bytes each, little-endian
+    D                  detach: QEMU drops every breakpoint and lets the
+                       CPUs run on -> OK
     k                  kill: QEMU exits, without a reply
 
 Replies may use run-length encoding (`x*n`: x repeated ord(n)-29 more
@@ -199,6 +201,14 @@ class GdbRemote:
         raw = bytes.fromhex(reply[:need])
         values = struct.unpack(f"<{len(I386_REGS)}I", raw)
         return dict(zip(I386_REGS, values))
+
+    def detach(self):
+        """Let the machine run on without us: QEMU removes every breakpoint
+        and resumes the CPUs. The connection is closed."""
+        reply = self.command("D")
+        self.close()
+        if reply != "OK":
+            raise GdbError(f"detach: the stub answered {reply!r}")
 
     def kill(self):
         """Ask QEMU to exit (no reply comes) and drop the connection."""
