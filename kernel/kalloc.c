@@ -1,19 +1,25 @@
 // Physical memory allocator, one 4 KiB page at a time.
 //
-// Free pages form a linked list threaded through the pages themselves
-// (each free page starts with a struct freepage), so the allocator needs no
-// memory of its own. Pages are handed out by their kernel (direct-map)
-// address, and the most recently freed page is the next one handed out.
-// Every client wants exactly one page: user memory, page tables, pipe
-// buffers.
+// Free memory comes in two kinds, and the allocator keeps both:
 //
-// kinit() builds the list from boot_memranges() (multiboot.c), minus the
-// pages that are already in use: everything below 1 MiB, the kernel image
-// itself (up to `end`, see kernel.ld) and the boot modules (the RAM disk).
+//   * fresh ranges: RAM that nobody has used since boot, kept as a small
+//     fixed array of [start, end) physical ranges. kinit() fills it from
+//     boot_memranges() (multiboot.c) minus the memory already in use: the
+//     first MiB, the kernel image (up to `end`, see kernel.ld) and the
+//     boot modules (the RAM disk). kalloc() carves pages off the end of a
+//     range.
+//   * freed pages: pages kfree() gave back, in a list threaded through
+//     the pages themselves (each starts with a struct freepage), so that
+//     list needs no memory of its own. kalloc() prefers these.
 //
-// To catch use-after-free and use of uninitialised memory, kfree() fills
-// a page with 1s and kalloc() with 5s. kinit() skips the fill: those pages
-// were never in use, and writing all of RAM under TCG would slow boot.
+// Why two kinds: a list of every free page would have to be written into
+// every page at boot. Under QEMU's software emulation touching all of RAM
+// costs about 4 s for 1 GiB; the range array costs nothing, and a page is
+// first touched when somebody actually wants it.
+//
+// Pages are handed out by their kernel (direct-map) address. To catch
+// use-after-free and use of uninitialised memory, kfree() fills a page
+// with 1s and kalloc() with 5s.
 
 #include "types.h"
 #include "param.h"
@@ -24,35 +30,79 @@
 
 extern char end[];  // first address after the kernel image, from kernel.ld
 
-// What a free page holds while it is free: the link to the next one.
+// What a free page holds while it is on the freed list.
 struct freepage {
   struct freepage *next;
 };
 
+#define NFRESH (NMEMRANGE + 8)  // memory-map ranges, split around holes
+
 static struct {
   struct spinlock lock;
   struct freepage *top;         // most recently freed page
-  uint count;                   // pages in the list
+  uint nfreed;                  // pages on that list
+  struct memrange fresh[NFRESH];  // page-aligned, never used since boot
+  int nfresh;
+  uint nfreshpages;             // pages in all fresh ranges together
 } pool;
 
-// Is the physical page at pa in use at boot, so kinit must not free it?
-static int
-reserved(uint pa)
-{
-  uint i, start, mend;
+// Memory that is in use at boot although the memory map calls it free.
+static struct memrange holes[2 + NMEMRANGE];
+static int nholes;
 
-  if(pa < EXTMEM || pa >= PHYSLIMIT)
-    return 1;
-  if(pa >= V2P(KERNLINK) && pa < V2P(end))
-    return 1;
-  for(i = 0; boot_module(i, &start, &mend); i++){
-    if(pa + PGSIZE > start && pa < mend)
-      return 1;
+static void
+addhole(uint start, uint end)
+{
+  if(nholes < NELEM(holes))
+    holes[nholes++] = (struct memrange){ PGROUNDDOWN(start), PGROUNDUP(end) };
+  else
+    panic("kinit: too many boot modules");
+}
+
+// Record [start, end) as fresh, minus every hole that overlaps it.
+static void
+addfresh(uint start, uint end)
+{
+  int i;
+
+  start = PGROUNDUP(start);
+  end = PGROUNDDOWN(end < PHYSLIMIT ? end : PHYSLIMIT);
+  if(start >= end)
+    return;
+  for(i = 0; i < nholes; i++){
+    if(holes[i].start < end && start < holes[i].end){
+      addfresh(start, holes[i].start);
+      addfresh(holes[i].end, end);
+      return;
+    }
+  }
+  if(pool.nfresh == NFRESH){
+    cprintf("kinit: memory map too fragmented; ignoring %x-%x\n", start, end);
+    return;
+  }
+  pool.fresh[pool.nfresh++] = (struct memrange){ start, end };
+  pool.nfreshpages += (end - start) / PGSIZE;
+}
+
+// Take a page off the end of the last fresh range, or 0 if none is left.
+// Caller holds pool.lock.
+static char*
+carve(void)
+{
+  struct memrange *r;
+
+  for(; pool.nfresh > 0; pool.nfresh--){
+    r = &pool.fresh[pool.nfresh - 1];
+    if(r->start < r->end){
+      r->end -= PGSIZE;
+      pool.nfreshpages--;
+      return P2V(r->end);
+    }
   }
   return 0;
 }
 
-// Add the page at kernel address v to the pool. Caller holds pool.lock.
+// Add the page at kernel address v to the freed list. Caller holds pool.lock.
 static void
 push(char *v)
 {
@@ -60,10 +110,10 @@ push(char *v)
 
   fp->next = pool.top;
   pool.top = fp;
-  pool.count++;
+  pool.nfreed++;
 }
 
-// Take a page from the pool, or 0 if it is empty. Caller holds pool.lock.
+// Take a page from the freed list, or 0 if it is empty. Caller holds pool.lock.
 static char*
 pop(void)
 {
@@ -72,35 +122,26 @@ pop(void)
   if(fp == 0)
     return 0;
   pool.top = fp->next;
-  pool.count--;
+  pool.nfreed--;
   return (char*)fp;
-}
-
-// Put every usable, unreserved page of one memory range in the pool.
-// Caller holds pool.lock.
-static void
-addrange(struct memrange *r)
-{
-  uint pa;
-
-  for(pa = PGROUNDUP(r->start); pa + PGSIZE <= r->end && pa < PHYSLIMIT; pa += PGSIZE){
-    if(!reserved(pa))
-      push(P2V(pa));
-  }
 }
 
 void
 kinit(void)
 {
   struct memrange ranges[NMEMRANGE];
-  int i, nranges;
+  uint start, mend;
+  int i, n;
 
   initlock(&pool.lock, "kmem");
-  nranges = boot_memranges(ranges, NMEMRANGE);
-  acquire(&pool.lock);
-  for(i = 0; i < nranges; i++)
-    addrange(&ranges[i]);
-  release(&pool.lock);
+  addhole(0, EXTMEM);
+  addhole(V2P(KERNLINK), V2P(end));
+  for(i = 0; boot_module(i, &start, &mend); i++)
+    addhole(start, mend);
+
+  n = boot_memranges(ranges, NMEMRANGE);
+  for(i = 0; i < n; i++)
+    addfresh(ranges[i].start, ranges[i].end);
   cprintf("mem: %d KiB free\n", kfreepages() * (PGSIZE/1024));
 }
 
@@ -129,6 +170,8 @@ kalloc(void)
 
   acquire(&pool.lock);
   v = pop();
+  if(v == 0)
+    v = carve();
   release(&pool.lock);
   if(v)
     memset(v, 5, PGSIZE);     // junk: catches use of uninitialised memory
@@ -142,7 +185,7 @@ kfreepages(void)
   uint n;
 
   acquire(&pool.lock);
-  n = pool.count;
+  n = pool.nfreed + pool.nfreshpages;
   release(&pool.lock);
   return n;
 }
