@@ -359,7 +359,11 @@ virtio_net_poller(void *arg)
       sleep(&ticks, &tickslock);
     release(&tickslock);
 
+    // Read (and so acknowledge) the ISR even though no interrupt came:
+    // BitVisor's virtio-net moves frames from the real NIC into our RX
+    // ring only when the guest reads ISR; QEMU's does not mind.
     acquire(&vnet.lock);
+    vio_inb(VIRTIO_PCI_ISR);
     virtio_net_service();
     release(&vnet.lock);
   }

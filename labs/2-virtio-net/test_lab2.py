@@ -20,6 +20,17 @@ import time
 
 from grader import Net, check, nonce, points
 from grader.machine import PROMPT, scale
+from grader.platform import platform_name
+
+# Under BitVisor the wire ends in QEMU's e1000, which pads every frame to
+# the Ethernet minimum of 60 bytes: shorter ones arrive padded with zeros,
+# and runts (shorter than a header) cannot reach the guest at all.
+ON_BITVISOR = platform_name() == "bitvisor"
+
+
+def as_received(frame):
+    """frame as the guest's NIC receives it on this platform."""
+    return frame.ljust(60, b"\0") if ON_BITVISOR else frame
 
 WINDOW = 32             # frames in flight during an echo run
 ETHERTYPE = b"\x88\xb5"  # IEEE "local experimental" EtherType
@@ -88,7 +99,7 @@ def echo(m, frames, start=True, finish=True, label="frame", timeout=20):
             peer.send(frames[sent])
             sent += 1
         r = peer.recv(limit, raw=True)
-        f = frames[got]
+        f = as_received(frames[got])
         want = f[6:12] + f[0:6] + f[12:]
         check(r is not None, f"{label} {got} of {len(frames)} comes back "
               f"within {limit:.0f} s ({got} did)", describe(want), "nothing")
@@ -209,7 +220,7 @@ def test_malformed(boot):
     # junk is followed by one ordinary frame, whose echo must be the next
     # thing to come back; one at a time, so the big datagrams cannot
     # overflow QEMU's socket buffer and lose frames on the host.
-    junk = [os.urandom(n) for n in (1, 5, 13, 1, 13)]
+    junk = [] if ON_BITVISOR else [os.urandom(n) for n in (1, 5, 13, 1, 13)]
     junk += [os.urandom(n) for n in (1515, 1518, 1600, 2048, 4096, 9000, 65000, 65507)]
     probes = frames_to(mac, [60] * len(junk))
     # Garbage with a valid length is a frame like any other: it must come
