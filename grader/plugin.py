@@ -216,7 +216,12 @@ def _failure_text(item, call, report):
         lines.append("  serial log: none (no machine was started)")
     test_name = item.name.split("[")[0]
     lab_arg = f" LAB={lab}" if lab else ""
-    lines.append(f"  rerun:      make grade{lab_arg} TEST={test_name}")
+    if os.environ.get("BVLAB_PLATFORM") == "bitvisor":
+        elf = os.environ.get("BITVISOR_ELF", "path/to/bitvisor.elf")
+        rerun = f"make grade-bitvisor BITVISOR_ELF={elf}{lab_arg} TEST={test_name}"
+    else:
+        rerun = f"make grade{lab_arg} TEST={test_name}"
+    lines.append(f"  rerun:      {rerun}")
     return "\n".join(lines)
 
 
