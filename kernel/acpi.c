@@ -44,50 +44,30 @@ acpimap(uint pa, uint len)
   return P2V(pa);
 }
 
+// Does the candidate RSDP at p pass its checksums (the ACPI 1.0 part, and
+// the whole structure from revision 2 on)?
 static int
-sum(void *addr, uint len)
+rsdpvalid(void *p)
 {
-  uchar *p = addr;
-  int s = 0;
+  struct acpi_rsdp *r = p;
 
-  while(len-- > 0)
-    s += *p++;
-  return s & 0xFF;
-}
-
-// Find a valid RSDP in physical [pa, pa+len).
-static struct acpi_rsdp*
-rsdpsearch(uint pa, uint len)
-{
-  uchar *p, *end;
-  struct acpi_rsdp *r;
-
-  p = acpimap(pa, len);
-  if(p == 0)
+  if(bios_checksum(r, ACPI_RSDP_V1_LEN) != 0)
     return 0;
-  for(end = p + len; p + sizeof(*r) <= end; p += 16){
-    r = (struct acpi_rsdp*)p;
-    if(memcmp(r->signature, "RSD PTR ", 8) != 0)
-      continue;
-    if(sum(r, ACPI_RSDP_V1_LEN) != 0)
-      continue;
-    if(r->revision >= 2 && sum(r, sizeof(*r)) != 0)
-      continue;
-    return r;
-  }
-  return 0;
+  return r->revision < 2 || bios_checksum(r, sizeof(*r)) == 0;
 }
 
+// The RSDP is in the first KiB of the EBDA or in the BIOS ROM area.
 static struct acpi_rsdp*
 findrsdp(void)
 {
-  uint ebda;
-  struct acpi_rsdp *r;
+  uint ebda = bios_ebda();
+  struct acpi_rsdp *r = 0;
 
-  ebda = *(ushort*)P2V(0x40E) << 4;
-  if(ebda >= 0x500 && ebda < 0xA0000 && (r = rsdpsearch(ebda, 1024)) != 0)
-    return r;
-  return rsdpsearch(0xE0000, 0x20000);
+  if(ebda)
+    r = bios_scan(ebda, 1024, "RSD PTR ", rsdpvalid);
+  if(r == 0)
+    r = bios_scan(0xE0000, 0x20000, "RSD PTR ", rsdpvalid);
+  return r;
 }
 
 // Map the table at physical pa and check its length and checksum.
@@ -99,7 +79,7 @@ maptable(uint pa)
   h = acpimap(pa, sizeof(*h));
   if(h == 0 || h->length < sizeof(*h) || acpimap(pa, h->length) == 0)
     return 0;
-  if(sum(h, h->length) != 0)
+  if(bios_checksum(h, h->length) != 0)
     return 0;
   return h;
 }

@@ -17,6 +17,11 @@ struct trapframe;
 // acpi.c
 int             acpiinit(void);
 
+// bios.c
+uchar           bios_checksum(void*, uint);
+void*           bios_scan(uint pa, uint len, const char *sig, int (*valid)(void*));
+uint            bios_ebda(void);
+
 // bio.c
 void            binit(void);
 struct buf*     bread(uint, uint);

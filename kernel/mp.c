@@ -73,47 +73,27 @@ mp_uniprocessor(void)
 }
 
 static int
-sum(void *addr, uint len)
+floatvalid(void *p)
 {
-  uchar *p = addr;
-  int s = 0;
-
-  while(len-- > 0)
-    s += *p++;
-  return s & 0xFF;
+  return bios_checksum(p, sizeof(struct mpfloat)) == 0;
 }
 
-// Find a valid floating pointer in physical [pa, pa+len).
-static struct mpfloat*
-floatsearch(uint pa, uint len)
-{
-  uchar *p, *end;
-  struct mpfloat *f;
-
-  p = P2V(pa);
-  for(end = p + len; p + sizeof(*f) <= end; p += 16){
-    f = (struct mpfloat*)p;
-    if(memcmp(f->signature, "_MP_", 4) == 0 && sum(f, sizeof(*f)) == 0)
-      return f;
-  }
-  return 0;
-}
-
+// The floating pointer is in the first KiB of the EBDA, in the last KiB
+// of base memory, or in the BIOS ROM.
 static struct mpfloat*
 findfloat(void)
 {
-  uchar *bda;
-  uint pa;
-  struct mpfloat *f;
+  uint ebda = bios_ebda();
+  uint base = *(ushort*)P2V(0x413) * 1024;   // KiB of base memory, from the BDA
+  struct mpfloat *f = 0;
 
-  bda = P2V(0x400);   // the BIOS data area
-  pa = *(ushort*)(bda + 0x0E) << 4;
-  if(pa >= 0x500 && pa < 0xA0000 && (f = floatsearch(pa, 1024)) != 0)
-    return f;
-  pa = *(ushort*)(bda + 0x13) * 1024;   // KiB of base memory
-  if(pa >= 1024 && pa <= 0xA0000 && (f = floatsearch(pa - 1024, 1024)) != 0)
-    return f;
-  return floatsearch(0xF0000, 0x10000);
+  if(ebda)
+    f = bios_scan(ebda, 1024, "_MP_", floatvalid);
+  if(f == 0 && base >= 1024 && base <= 0xA0000)
+    f = bios_scan(base - 1024, 1024, "_MP_", floatvalid);
+  if(f == 0)
+    f = bios_scan(0xF0000, 0x10000, "_MP_", floatvalid);
+  return f;
 }
 
 // Find and check the configuration table. Default configurations
@@ -134,7 +114,7 @@ findconf(struct mpfloat **fp)
     return 0;
   if(c->version != 1 && c->version != 4)
     return 0;
-  if(c->length < sizeof(*c) || sum(c, c->length) != 0)
+  if(c->length < sizeof(*c) || bios_checksum(c, c->length) != 0)
     return 0;
   *fp = f;
   return c;
