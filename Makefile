@@ -69,9 +69,10 @@ $(B)/$(K)/%.o: $(K)/%.S $(B)/$(K)/entryother.bin
 # kept as a flat binary that smp.c copies into place (see entryother_blob.S).
 $(B)/$(K)/entryother.bin: $(K)/entryother.S
 	@mkdir -p $(@D)
-	$(CC) $(ASFLAGS) -c -o $(B)/$(K)/entryother.o $<
-	$(LD) $(LDFLAGS) $(LDFLAGS_N) -e start -Ttext 0x7000 -o $(B)/$(K)/entryother.elf $(B)/$(K)/entryother.o
-	$(OBJCOPY) -S -O binary -j .text $(B)/$(K)/entryother.elf $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -c -o $(B)/$(K)/entryother.o $<
+	$(Q)$(LD) $(LDFLAGS) $(LDFLAGS_N) -e start -Ttext 0x7000 -o $(B)/$(K)/entryother.elf $(B)/$(K)/entryother.o
+	$(Q)$(OBJCOPY) -S -O binary -j .text $(B)/$(K)/entryother.elf $@
 
 $(B)/kernel.elf: $(KOBJS) $(K)/kernel.ld
 	@echo "  LD      $@"
@@ -104,33 +105,38 @@ $(B)/$(U)/%: $(B)/$(U)/%.o $(ULIBOBJ)
 
 $(B)/mkfs: $(K)/mkfs/mkfs.c $(K)/fs.h $(K)/param.h $(K)/stat.h $(K)/types.h
 	@mkdir -p $(@D)
-	gcc -std=gnu11 -O2 -Wall -Werror -I$(K) -iquote $(K) -o $@ $<
+	@echo "  HOSTCC  $<"
+	$(Q)gcc -std=gnu11 -O2 -Wall -Werror -I$(K) -iquote $(K) -o $@ $<
 
 $(B)/fs.img: $(B)/mkfs $(UPROGS) README.md
-	$(B)/mkfs $@ README.md $(UPROGS)
+	@echo "  MKFS    $@"
+	$(Q)$(B)/mkfs $@ README.md $(UPROGS)
 
 # ---------------------------------------------------------------- boot images
 
 # GRUB ISO: the kernel is a multiboot image, the file system a module.
 $(B)/bvlab.iso: $(B)/kernel.elf $(B)/fs.img tools/grub.cfg.in tools/mkiso.sh
-	tools/mkiso.sh $@ $(B)/kernel.elf $(B)/fs.img tools/grub.cfg.in "$(KCMDLINE)"
+	@echo "  ISO     $@"
+	$(Q)tools/mkiso.sh $@ $(B)/kernel.elf $(B)/fs.img tools/grub.cfg.in "$(KCMDLINE)"
 
 # IDE image (the lab-1 starting point): our boot sector, then the kernel.
 ide-image: $(B)/bvlab-ide.img $(B)/fs.img
 
 $(B)/bootblock: $(K)/boot/bootasm.S $(K)/boot/bootmain.c
 	@mkdir -p $(B)/boot
-	$(CC) $(CFLAGS) -Os -c -o $(B)/boot/bootmain.o $(K)/boot/bootmain.c
-	$(CC) $(ASFLAGS) -c -o $(B)/boot/bootasm.o $(K)/boot/bootasm.S
-	$(LD) $(LDFLAGS) $(LDFLAGS_N) -e start -Ttext 0x7C00 -o $(B)/boot/bootblock.elf \
+	@echo "  BOOT    $@"
+	$(Q)$(CC) $(CFLAGS) -Os -c -o $(B)/boot/bootmain.o $(K)/boot/bootmain.c
+	$(Q)$(CC) $(ASFLAGS) -c -o $(B)/boot/bootasm.o $(K)/boot/bootasm.S
+	$(Q)$(LD) $(LDFLAGS) $(LDFLAGS_N) -e start -Ttext 0x7C00 -o $(B)/boot/bootblock.elf \
 		$(B)/boot/bootasm.o $(B)/boot/bootmain.o
-	$(OBJCOPY) -S -O binary -j .text $(B)/boot/bootblock.elf $@
-	$(PYTHON) tools/signboot.py $@
+	$(Q)$(OBJCOPY) -S -O binary -j .text $(B)/boot/bootblock.elf $@
+	$(Q)$(PYTHON) tools/signboot.py $@
 
 $(B)/bvlab-ide.img: $(B)/bootblock $(B)/kernel.elf
-	dd if=/dev/zero of=$@ bs=512 count=10000 status=none
-	dd if=$(B)/bootblock of=$@ conv=notrunc status=none
-	dd if=$(B)/kernel.elf of=$@ seek=1 conv=notrunc status=none
+	@echo "  IMAGE   $@"
+	$(Q)dd if=/dev/zero of=$@ bs=512 count=10000 status=none
+	$(Q)dd if=$(B)/bootblock of=$@ conv=notrunc status=none
+	$(Q)dd if=$(B)/kernel.elf of=$@ seek=1 conv=notrunc status=none
 
 # ---------------------------------------------------------------- running
 
