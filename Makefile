@@ -180,7 +180,7 @@ PYTEST_PAR = $(shell $(PYTHON) -c 'import xdist' 2>/dev/null && printf -- '-n au
 test: setup-if-needed
 	$(MAKE) all ide-image
 	@if [ -d tests ]; then \
-		$(PYTHON) -m pytest -q $(PYTEST_PAR) tests; \
+		$(PYTHON) -m pytest -q -rs $(PYTEST_PAR) tests; \
 	else \
 		$(MAKE) --no-print-directory grade GRADE_ARGS=--strict; \
 	fi
