@@ -4,6 +4,8 @@ what the host observes. See grader/README.md for the test-writer's API.
     from grader import points, passes_on_stub, check, nonce, BootSpec, Net
 """
 
+import warnings
+
 import pytest
 
 from .machine import GradeFailure, Machine, check  # noqa: F401
@@ -11,8 +13,13 @@ from .net import Peer, free_port  # noqa: F401
 from .platform import BootSpec, Image, Net  # noqa: F401
 from .plugin import nonce  # noqa: F401
 
-passes_on_stub = pytest.mark.passes_on_stub
-hidden = pytest.mark.hidden
+# Inside a grader run the plugin registers these marks. Imported by other
+# code under pytest (the kit's own tests, for BootSpec or Machine), pytest
+# would warn that they are unknown; they are ours, so say nothing.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", pytest.PytestUnknownMarkWarning)
+    passes_on_stub = pytest.mark.passes_on_stub
+    hidden = pytest.mark.hidden
 
 
 def points(n, title=None):

@@ -15,18 +15,13 @@ and everything else is usable.
 import os
 import subprocess
 import sys
-import warnings
 
 import pytest
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, TOP)
-# The grader package defines its pytest marks for its own runs; imported
-# here, outside its plugin, pytest would warn that they are unknown.
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from grader import platform as plat  # noqa: E402
-    from grader import platform_bitvisor as bv  # noqa: E402
+from grader import platform as plat  # noqa: E402
+from grader import platform_bitvisor as bv  # noqa: E402
 
 
 def make(*args):
