@@ -67,13 +67,22 @@ def new_run_id():
     return time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
 
 
-def _clean_env():
-    # A grader started from make must not inherit make's jobserver or
-    # command-line variables into its own make.
-    env = dict(os.environ)
-    for k in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
-        env.pop(k, None)
-    return env
+# What an outer make passes down (its jobserver, its command-line
+# variables): a make we start ourselves must not inherit them.
+MAKE_VARS = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+# What a run hands its workers (prepare() below), GRADER_EXTRA, and what
+# pytest and pytest-xdist set: a new, independent grader (a test of the
+# grader, a benchmark) must not inherit them from the process starting it.
+RUN_VARS = ("BVLAB_RUN_DIR", "BVLAB_TREE", "BVLAB_BUILD_ERROR", "BVLAB_LAB",
+            "GRADER_EXTRA", "PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT",
+            "PYTEST_CURRENT_TEST")
+
+
+def clean_env(drop=()):
+    """This process's environment for a make it starts: without MAKE_VARS
+    and without the variables named in drop (e.g. RUN_VARS)."""
+    return {k: v for k, v in os.environ.items()
+            if k not in MAKE_VARS and k not in drop}
 
 
 def build(root, run_dir, log=print):
@@ -91,7 +100,7 @@ def build(root, run_dir, log=print):
             log(f"grader: waited {waited:.0f} s for another grader's build")
         jobs = f"-j{os.cpu_count() or 1}"
         r = subprocess.run(["make", "-s", jobs, "all", "ide-image"], cwd=root,
-                           env=_clean_env(), stdout=subprocess.PIPE,
+                           env=clean_env(), stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
         with open(os.path.join(run_dir, "build.log"), "w") as f:
             f.write(r.stdout)

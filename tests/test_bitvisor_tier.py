@@ -22,13 +22,12 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, TOP)
 from grader import platform as plat  # noqa: E402
 from grader import platform_bitvisor as bv  # noqa: E402
+from grader.context import clean_env  # noqa: E402
 
 
 def make(*args):
     """Run make in the tree with no BitVisor and no outer make's flags."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("BITVISOR_ELF", "BITVISOR_BOOT_ISO", "BVLAB_PLATFORM",
-                        "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    env = clean_env(("BITVISOR_ELF", "BITVISOR_BOOT_ISO", "BVLAB_PLATFORM"))
     return subprocess.run(["make", "-s", "--no-print-directory", *args,
                            "BITVISOR_ELF="],
                           cwd=TOP, env=env, text=True, timeout=120,
@@ -146,11 +145,9 @@ def test_bitvisor_hides_its_memory(tmp_path):
     all of it gives the same sum as without BitVisor, and BitVisor does
     not panic."""
     import re
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
     r = subprocess.run(["make", "-s", "bitvisor-images",
                         "BITVISOR_ELF=" + os.environ["BITVISOR_ELF"]],
-                       cwd=TOP, env=env, text=True, stdout=subprocess.PIPE,
+                       cwd=TOP, env=clean_env(), text=True, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT)
     assert r.returncode == 0, r.stdout
     build = os.path.join(TOP, "build")

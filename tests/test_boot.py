@@ -15,6 +15,8 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), "tools"))
 import qemuboot  # noqa: E402
+sys.path.insert(0, qemuboot.TOP)
+from grader.context import clean_env  # noqa: E402
 
 SHAPES = [
     # (qemu binary, -m, -smp, -machine)
@@ -96,9 +98,7 @@ def test_lab1_starting_point_boots_from_ide_and_passes_usertests(boot, tmp_path)
     subprocess.run([sys.executable, os.path.join(top, "tools", "labtree.py"),
                     "tree", "--lab", "1", "--sol", "0", "--out", str(stub)],
                    check=True)
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
-    r = subprocess.run(["make", "-s", "all", "ide-image"], cwd=stub, env=env,
+    r = subprocess.run(["make", "-s", "all", "ide-image"], cwd=stub, env=clean_env(),
                        capture_output=True, text=True)
     assert r.returncode == 0, f"the lab-1 stub tree does not build:\n{r.stderr[-3000:]}"
     cmd = ["qemu-system-i386", "-m", "128", "-smp", "2", "-display", "none",

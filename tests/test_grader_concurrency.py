@@ -4,14 +4,17 @@ chosen per run, so neither sees the other's QEMU or files."""
 import json
 import os
 import subprocess
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+from grader.context import RUN_VARS, clean_env  # noqa: E402
+
 LAB = "1"
 
 
 def start_grader(out_dir, i):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("MAKE", "MFLAGS", "BVLAB_", "PYTEST_"))}
+    env = clean_env(RUN_VARS)
     path = os.path.join(out_dir, f"results{i}.json")
     p = subprocess.Popen(["make", "-s", "grade", f"LAB={LAB}", f"GRADE_JSON={path}"],
                          cwd=ROOT, env=env, stdout=subprocess.PIPE,

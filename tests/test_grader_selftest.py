@@ -18,7 +18,8 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import labtree  # noqa: E402
-from test_integrity import clean_env  # noqa: E402
+sys.path.insert(0, ROOT)
+from grader.context import RUN_VARS, clean_env  # noqa: E402
 
 
 def copy_tracked(dest):
@@ -51,7 +52,7 @@ def test_broken_kernel_fails_fast_and_clearly(tmp_path):
     inject_panic(tree)
     results = str(tmp_path / "results.json")
     r = subprocess.run(["make", "-s", "grade", f"LAB={lab}",
-                        f"GRADE_JSON={results}"], cwd=tree, env=clean_env(),
+                        f"GRADE_JSON={results}"], cwd=tree, env=clean_env(RUN_VARS),
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True)
     out = r.stdout

@@ -31,27 +31,27 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import labtree  # noqa: E402
+sys.path.insert(0, ROOT)
+from grader.context import RUN_VARS, clean_env  # noqa: E402
 
 LABS = labtree.labs_info(ROOT)
 MARKER = re.compile(r"\bLAB \S+: (BEGIN SOLUTION|BEGIN|STUB|END)\b")
 STUB_SECONDS = 60       # default limit for failing a whole lab on its stubs
 
 
-def clean_env():
-    env = dict(os.environ)
-    for k in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
-              "BVLAB_RUN_DIR", "BVLAB_TREE", "BVLAB_BUILD_ERROR",
-              "BVLAB_LAB", "GRADER_EXTRA", "PYTEST_XDIST_WORKER",
-              "PYTEST_XDIST_WORKER_COUNT", "PYTEST_CURRENT_TEST"):
-        env.pop(k, None)
-    return env
+
+
+def student_env():
+    """The environment of a student's shell: no outer make's flags, no
+    trace of a grader run or of this pytest session."""
+    return clean_env(RUN_VARS)
 
 
 def grade(tree, lab, out_dir, *more):
     """Run `make grade LAB=lab` in tree; return (results.json, output)."""
     path = os.path.join(out_dir, f"results-lab{lab}.json")
     r = subprocess.run(["make", "-s", "grade", f"LAB={lab}",
-                        f"GRADE_JSON={path}", *more], cwd=tree, env=clean_env(),
+                        f"GRADE_JSON={path}", *more], cwd=tree, env=student_env(),
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True)
     assert os.path.exists(path), \
@@ -151,7 +151,7 @@ def tree_files(tree):
 def test_student_repo(tmp_path):
     repo = str(tmp_path / "student")
     r = subprocess.run(["make", "-s", "student-repo", f"OUT={repo}"], cwd=ROOT,
-                       env=clean_env(), capture_output=True, text=True)
+                       env=student_env(), capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
     branches = subprocess.run(["git", "-C", repo, "branch", "--format=%(refname:short)"],
                               capture_output=True, text=True).stdout.split()
@@ -164,14 +164,14 @@ def test_student_repo(tmp_path):
             m = MARKER.search(text)
             assert not m, f"lab{n}: marker text {m.group(0)!r} in {path}"
         b = subprocess.run(["make", "-s", f"-j{os.cpu_count()}", "all", "ide-image"],
-                           cwd=repo, env=clean_env(), capture_output=True, text=True)
+                           cwd=repo, env=student_env(), capture_output=True, text=True)
         assert b.returncode == 0, f"branch lab{n} does not build:\n{b.stdout[-2000:]}{b.stderr[-3000:]}"
     subprocess.run(["git", "-C", repo, "checkout", "-q", f"lab{min(LABS)}"], check=True)
-    subprocess.run(["make", "-s", "all", "ide-image"], cwd=repo, env=clean_env(),
+    subprocess.run(["make", "-s", "all", "ide-image"], cwd=repo, env=student_env(),
                    check=True, capture_output=True)
 
     # The first branch boots from its IDE image with `make qemu-ide`.
-    child = pexpect.spawn("make", ["-s", "qemu-ide"], cwd=repo, env=clean_env(),
+    child = pexpect.spawn("make", ["-s", "qemu-ide"], cwd=repo, env=student_env(),
                           encoding="utf-8", codec_errors="replace", timeout=120)
     try:
         child.expect(r"\n\$ ")

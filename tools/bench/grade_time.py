@@ -3,14 +3,16 @@ have to build; the second finds the build done), and the score."""
 import os
 import re
 import subprocess
+import sys
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, TOP)
+from grader.context import RUN_VARS, clean_env  # noqa: E402
 
 
 def grade_once():
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "BVLAB_RUN_DIR")}
+    env = clean_env(RUN_VARS)
     t0 = time.monotonic()
     r = subprocess.run(["make", "-s", "grade", "LAB=1"], cwd=TOP, env=env,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
