@@ -8,18 +8,15 @@
 # test must fail; the report must say what was expected, what was seen
 # (the panic), where the serial log is, and how to reproduce the run.
 
-import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import labtree  # noqa: E402
-sys.path.insert(0, ROOT)
-from grader.context import RUN_VARS, clean_env  # noqa: E402
+from grading import grade  # noqa: E402
 
 
 def copy_tracked(dest):
@@ -50,14 +47,7 @@ def test_broken_kernel_fails_fast_and_clearly(tmp_path):
     tree = str(tmp_path / "tree")
     copy_tracked(tree)
     inject_panic(tree)
-    results = str(tmp_path / "results.json")
-    r = subprocess.run(["make", "-s", "grade", f"LAB={lab}",
-                        f"GRADE_JSON={results}"], cwd=tree, env=clean_env(RUN_VARS),
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
-    out = r.stdout
-    with open(results) as f:
-        res = json.load(f)
+    res, out = grade(tree, lab, str(tmp_path))
     total = sum(t["max_score"] for t in res["tests"])
     assert res["tests"] and res["score"] == 0, out[-3000:]
     assert re.search(rf"Score: 0/{total}\s*$", out), out[-1000:]

@@ -15,7 +15,6 @@
 # Each check grades with `make grade GRADE_JSON=...` exactly as a student
 # or CI would, and reads results.json.
 
-import json
 import os
 import re
 import signal
@@ -31,33 +30,13 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import labtree  # noqa: E402
-sys.path.insert(0, ROOT)
-from grader.context import RUN_VARS, clean_env  # noqa: E402
+from grading import grade, student_env  # noqa: E402
 
 LABS = labtree.labs_info(ROOT)
 MARKER = re.compile(r"\bLAB \S+: (BEGIN SOLUTION|BEGIN|STUB|END)\b")
 STUB_SECONDS = 60       # default limit for failing a whole lab on its stubs
 
 
-
-
-def student_env():
-    """The environment of a student's shell: no outer make's flags, no
-    trace of a grader run or of this pytest session."""
-    return clean_env(RUN_VARS)
-
-
-def grade(tree, lab, out_dir, *more):
-    """Run `make grade LAB=lab` in tree; return (results.json, output)."""
-    path = os.path.join(out_dir, f"results-lab{lab}.json")
-    r = subprocess.run(["make", "-s", "grade", f"LAB={lab}",
-                        f"GRADE_JSON={path}", *more], cwd=tree, env=student_env(),
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
-    assert os.path.exists(path), \
-        f"make grade LAB={lab} in {tree} wrote no results:\n{r.stdout[-3000:]}"
-    with open(path) as f:
-        return json.load(f), r.stdout
 
 
 def stub_tree(lab, tmp):
