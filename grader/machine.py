@@ -83,31 +83,49 @@ class Machine:
     # ---------------------------------------------------------- lifecycle
 
     def _start(self):
-        for attempt in range(3):
-            self.launch = plat.launch(self.spec, self.tdir, self.image)
-            with open(self.repro, "w") as f:
-                f.write(plat.repro_script(self.launch, self.nodeid, self.tree))
-            os.chmod(self.repro, 0o755)
-            if self._log:
-                self._log.close()
-            self._log = _Log(self.serial_log)
-            self.started = time.monotonic()
-            argv = self.launch.argv
+        """Start QEMU. The host ports chosen for it are free when chosen,
+        but another process may bind one first: then start again with
+        fresh ports, and fail after three lost races in a row."""
+        for _ in range(3):
+            complaint = self._spawn()
+            if complaint is None:
+                return
+            self._stop()
+        raise GradeFailure("QEMU could not bind a host port chosen for it, "
+                           "three times with fresh ports",
+                           "QEMU to start", complaint)
+
+    def _spawn(self):
+        """One start of QEMU. Returns None, or the line in which QEMU says
+        it could not bind a port (it does so within a second or two)."""
+        self.launch = plat.launch(self.spec, self.tdir, self.image)
+        with open(self.repro, "w") as f:
+            f.write(plat.repro_script(self.launch, self.nodeid, self.tree))
+        os.chmod(self.repro, 0o755)
+        if self._log:
+            self._log.close()
+        self._log = _Log(self.serial_log)
+        self.started = time.monotonic()
+        argv = self.launch.argv
+        self.child = None
+        try:
             self.child = pexpect.spawn(argv[0], argv[1:], encoding="utf-8",
                                        codec_errors="replace", timeout=None,
                                        logfile=None, echo=False)
-            self.child.logfile_read = self._log
-            if not (self.launch.peers or self.launch.hostports
-                    or self.launch.gdbport):
-                return
-            # Lost a race for a port? QEMU says so within a second or two.
-            try:
-                self.child.expect(list(BIND_TROUBLE), timeout=1.5)
-            except (pexpect.TIMEOUT, pexpect.EOF):
-                if self.child.isalive():
-                    return
-                return
-            self._stop()
+        except Exception:
+            self._stop()                # the peers' sockets
+            raise
+        self.child.logfile_read = self._log
+        if not (self.launch.peers or self.launch.hostports
+                or self.launch.gdbport):
+            return None
+        try:
+            self.child.expect(list(BIND_TROUBLE), timeout=1.5)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            return None     # if QEMU exited, the first wait says so
+        before = self.child.before.rsplit("\n", 1)[-1]
+        rest = self._rest_of_line()
+        return (ANSI.sub("", before + self.child.after) + rest).strip()
 
     def _stop(self):
         if self.child is not None:
