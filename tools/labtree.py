@@ -41,7 +41,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import tomllib
 
 # Highest lab number a marker may name. The course has five labs.
