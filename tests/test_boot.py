@@ -5,7 +5,6 @@ These are the kit's own checks (issue: "the kernel, the build, and booting
 from GRUB"); the lab grader's tests live in labs/.
 """
 import os
-import re
 import secrets
 import subprocess
 import sys
@@ -74,16 +73,9 @@ def test_boots_and_passes_usertests(boot, shape):
         f"usertests: expected 0 failed, saw {passed} passed, {failed} failed; log {m.log}"
 
 
-def test_boots_from_ide_image(boot, tmp_path):
+def test_boots_from_ide_image(boot):
     """The IDE path (our boot sector, file system on the second IDE disk)."""
-    top = qemuboot.TOP
-    fs = tmp_path / "fs.img"
-    subprocess.run(["cp", os.path.join(top, "build", "fs.img"), str(fs)], check=True)
-    cmd = ["qemu-system-i386", "-m", "128", "-smp", "2", "-display", "none",
-           "-serial", "stdio", "-monitor", "none", "-no-reboot",
-           "-drive", f"file={top}/build/bvlab-ide.img,index=0,media=disk,format=raw",
-           "-drive", f"file={fs},index=1,media=disk,format=raw"]
-    m = boot(cmd)
+    m = boot(qemuboot.ide_command(os.path.join(qemuboot.TOP, "build")))
     m.wait_prompt(timeout=60)
     nonce = secrets.token_hex(8)
     out = m.run(f"echo {nonce} > n; cat n")
@@ -101,11 +93,7 @@ def test_lab1_starting_point_boots_from_ide_and_passes_usertests(boot, tmp_path)
     r = subprocess.run(["make", "-s", "all", "ide-image"], cwd=stub, env=clean_env(),
                        capture_output=True, text=True)
     assert r.returncode == 0, f"the lab-1 stub tree does not build:\n{r.stderr[-3000:]}"
-    cmd = ["qemu-system-i386", "-m", "128", "-smp", "2", "-display", "none",
-           "-serial", "stdio", "-monitor", "none", "-no-reboot",
-           "-drive", f"file={stub}/build/bvlab-ide.img,index=0,media=disk,format=raw",
-           "-drive", f"file={stub}/build/fs.img,index=1,media=disk,format=raw"]
-    m = boot(cmd)
+    m = boot(qemuboot.ide_command(str(stub / "build")))
     m.wait_prompt(timeout=60)
     nonce = secrets.token_hex(8)
     out = m.run(f"echo {nonce} > n; cat n")

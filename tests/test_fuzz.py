@@ -24,7 +24,6 @@ To repeat a failure, the message gives the seed: either
 or `make qemu` and type the two commands it names.
 """
 import os
-import re
 import secrets
 import subprocess
 import sys

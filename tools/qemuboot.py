@@ -1,8 +1,10 @@
-"""Boot the kit's ISO in QEMU and talk to its serial console.
+"""Boot the kit's ISO (or IDE image) in QEMU and talk to its serial console.
 
 A small helper for the kit's own checks and benchmarks (tests/test_boot.py,
-tools/bench/boot_time.py). The lab grader has its own, richer fixtures in
-grader/; this one only boots, runs shell commands and watches for panics.
+tests/test_fuzz.py, tools/bench/boot_time.py). The lab grader has its own,
+richer machine in grader/machine.py; this one only boots, runs shell
+commands and watches for panics, with no test directory, repro script or
+platform choice around it.
 """
 import os
 import re
@@ -22,12 +24,27 @@ class BootError(Exception):
 
 def qemu_command(qemu="qemu-system-i386", mem=128, smp=2, machine=None,
                  iso=ISO, extra=()):
-    cmd = [qemu, "-cdrom", iso, "-m", str(mem), "-smp", str(smp),
+    """QEMU booting the GRUB ISO iso (none: extra says what to boot),
+    serial console on stdio."""
+    cmd = [qemu, "-m", str(mem), "-smp", str(smp),
            "-display", "none", "-serial", "stdio", "-monitor", "none",
            "-no-reboot"]
+    if iso:
+        cmd += ["-cdrom", iso]
     if machine:
         cmd += ["-machine", machine]
     return cmd + list(extra)
+
+
+def ide_command(build_dir):
+    """QEMU booting build_dir's IDE image (the lab-1 starting point: our
+    boot sector and kernel on disk 0, fs.img on disk 1). The disks are
+    opened with snapshot=on: a run never changes the built images."""
+    disks = []
+    for index, name in enumerate(("bvlab-ide.img", "fs.img")):
+        disks += ["-drive", f"file={os.path.join(build_dir, name)},"
+                  f"index={index},media=disk,format=raw,snapshot=on"]
+    return qemu_command(iso=None, extra=disks)
 
 
 class Machine:
@@ -61,5 +78,8 @@ class Machine:
         return self.child.before.replace("\r", "")
 
     def close(self):
-        self.child.terminate(force=True)
-        self.logf.close()
+        """Kill QEMU and close its terminal and the log."""
+        try:
+            self.child.close(force=True)
+        finally:
+            self.logf.close()
