@@ -154,7 +154,7 @@ qemu-ide: setup-if-needed $(B)/bvlab-ide.img $(B)/fs.img
 GDBPORT ?= $(shell expr `id -u` % 5000 + 25000)
 
 qemu-gdb: setup-if-needed $(B)/bvlab.iso .gdbinit
-	@echo "*** Now run 'gdb' in another window (port $(GDBPORT))."
+	@echo "*** Now run 'gdb -x .gdbinit' in another window (port $(GDBPORT))."
 	$(QEMU) -cdrom $(B)/bvlab.iso $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
 
 .gdbinit: tools/gdbinit.in
