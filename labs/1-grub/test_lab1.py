@@ -93,7 +93,7 @@ def test_own_gdt(boot, image):
           "a function main", "no such symbol")
     m = boot(gdb=True, wait=False)
     try:
-        gdb = GdbRemote("127.0.0.1", m.gdb_port)
+        gdb = GdbRemote("127.0.0.1", m.gdb_port, connect_timeout=10 * scale())
     except GdbError as e:
         m.watch(2, "QEMU's gdbstub to accept a connection")
         raise GradeFailure("cannot talk to QEMU's gdbstub",
