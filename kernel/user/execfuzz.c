@@ -37,6 +37,7 @@
 #include "fcntl.h"
 #include "elf.h"
 #include "user.h"
+#include "fuzzrun.h"
 
 #define MAXPH       8           // program-header slots in the copy
 #define PHOFF       64          // where the program headers go
@@ -289,20 +290,6 @@ mustrefuse(void)
 
 // ---------------------------------------------------------------- running
 
-static int
-xfork(void)
-{
-  int i, pid;
-
-  for(i = 0; i < 200; i++){
-    if((pid = fork()) >= 0)
-      return pid;
-    sleep(10);
-  }
-  printf("execfuzz: fork keeps failing\n");
-  exit(1);
-}
-
 // Write the mutant to /fz/e. Returns 0 or -1.
 static int
 writeimg(void)
@@ -321,30 +308,13 @@ writeimg(void)
 static int
 runimg(int *timedout)
 {
-  int pid, dog, w, st, result, n;
+  int pid;
 
-  if((pid = xfork()) == 0){
+  if((pid = fuzz_fork("execfuzz")) == 0){
     exec("/fz/e", noargs);
     exit(EXECFAILED);
   }
-  if((dog = xfork()) == 0){
-    if(sleep(WATCHDOG) == 0){
-      kill(pid);
-      exit(0);
-    }
-    exit(1);
-  }
-  result = -1;
-  *timedout = 0;
-  for(n = 0; n < 2 && (w = wait(&st)) >= 0; n++){
-    if(w == pid){
-      result = st;
-      kill(dog);
-    } else if(w == dog && st == 0){
-      *timedout = 1;
-    }
-  }
-  return result;
+  return fuzz_wait("execfuzz", pid, WATCHDOG, timedout);
 }
 
 // Pages a new process can still get (see sysfuzz.c).
@@ -353,7 +323,7 @@ countfree(void)
 {
   int pid, n, st;
 
-  if((pid = xfork()) == 0){
+  if((pid = fuzz_fork("execfuzz")) == 0){
     n = 0;
     while(sbrk(64 * PGSIZE) != (char*)-1)
       n += 64;

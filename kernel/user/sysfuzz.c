@@ -54,6 +54,7 @@
 #include "syscall.h"
 #include "traps.h"
 #include "user.h"
+#include "fuzzrun.h"
 
 #define BATCH       100         // calls per child
 #define WATCHDOG    2000        // ms a batch may take before it is killed
@@ -1026,22 +1027,6 @@ fuzzchild(void)
 
 // ---------------------------------------------------------------- parent
 
-// fork, retrying for a while: a batch's zombies may fill the table until
-// init has reaped them.
-static int
-xfork(void)
-{
-  int i, pid;
-
-  for(i = 0; i < 200; i++){
-    if((pid = fork()) >= 0)
-      return pid;
-    sleep(10);
-  }
-  printf("sysfuzz: fork keeps failing\n");
-  exit(1);
-}
-
 static void
 mkfile(char *path, char *data)
 {
@@ -1132,7 +1117,7 @@ countfree(void)
 {
   int pid, n, st;
 
-  if((pid = xfork()) == 0){
+  if((pid = fuzz_fork("sysfuzz")) == 0){
     n = 0;
     while(sbrk(64 * PGSIZE) != (char*)-1)
       n += 64;
@@ -1190,31 +1175,14 @@ countdisk(int *blocks, int *inodes)
 static int
 runbatch(int b, uint s, int *timedout)
 {
-  int pid, dog, w, st, result, n;
+  int pid;
 
   batchno = b;
-  if((pid = xfork()) == 0){
+  if((pid = fuzz_fork("sysfuzz")) == 0){
     rngstate = s;
     fuzzchild();
   }
-  if((dog = xfork()) == 0){
-    if(sleep(WATCHDOG) == 0){
-      kill(pid);
-      exit(0);
-    }
-    exit(1);
-  }
-  result = -1;
-  *timedout = 0;
-  for(n = 0; n < 2 && (w = wait(&st)) >= 0; n++){
-    if(w == pid){
-      result = st;
-      kill(dog);
-    } else if(w == dog && st == 0){
-      *timedout = 1;
-    }
-  }
-  return result;
+  return fuzz_wait("sysfuzz", pid, WATCHDOG, timedout);
 }
 
 static void
