@@ -161,10 +161,10 @@ ether_infoline(char *buf)
   return p - buf;
 }
 
-// Every read of the info file returns the current line, truncated to n
-// bytes, the way every read of minor 0 returns one frame. Device files
-// have no offset (open() does not reset f->off for them), so there is no
-// end of file either: read it with ifconfig, not cat.
+// The info file reads like a one-line text file: each open starts at the
+// beginning (open gives a file offset of 0), reads continue from f->off,
+// and a read at the end returns 0, so `cat /dev/ether0info` works. The
+// line is rebuilt on every read, so a fresh open shows fresh counters.
 static int
 ether_readinfo(struct file *f, int user_dst, uint addr, int n)
 {
@@ -172,10 +172,15 @@ ether_readinfo(struct file *f, int user_dst, uint addr, int n)
   int len;
 
   len = ether_infoline(line);
-  if(n > len)
-    n = len;
-  if(either_copyout(user_dst, addr, line, n) < 0)
+  if(n < 0)
     return -1;
+  if(f->off >= len)
+    return 0;
+  if(n > len - f->off)
+    n = len - f->off;
+  if(either_copyout(user_dst, addr, line + f->off, n) < 0)
+    return -1;
+  f->off += n;
   return n;
 }
 
