@@ -10,10 +10,10 @@
 // address that the call to swtch() itself pushed. swtch.S depends on this
 // field order.
 struct context {
-  uint edi;
-  uint esi;
   uint ebx;
   uint ebp;
+  uint esi;
+  uint edi;
   uint eip;
 };
 

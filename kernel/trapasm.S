@@ -15,10 +15,10 @@
   .globl alltraps
 alltraps:
   // Finish the trap frame, highest field first.
-  pushl %ds
-  pushl %es
-  pushl %fs
   pushl %gs
+  pushl %fs
+  pushl %es
+  pushl %ds
   pushal
 
   // The CPU loaded the kernel code and stack segments from the IDT gate
@@ -38,10 +38,10 @@ alltraps:
   .globl trapret
 trapret:
   popal
-  popl %gs
-  popl %fs
-  popl %es
   popl %ds
+  popl %es
+  popl %fs
+  popl %gs
   addl $8, %esp             // drop the vector number and the error code
   iret
 

@@ -183,13 +183,13 @@ struct trapframe {
   uint eax;
 
   // segment registers, pushed by alltraps
-  ushort gs;
-  ushort padding1;
-  ushort fs;
-  ushort padding2;
-  ushort es;
-  ushort padding3;
   ushort ds;
+  ushort padding1;
+  ushort es;
+  ushort padding2;
+  ushort fs;
+  ushort padding3;
+  ushort gs;
   ushort padding4;
   uint trapno;
 
