@@ -37,7 +37,7 @@
 #include "fcntl.h"
 #include "elf.h"
 #include "user.h"
-#include "fuzzrun.h"
+#include "fuzz.h"
 
 #define MAXPH       8           // program-header slots in the copy
 #define PHOFF       64          // where the program headers go
@@ -49,7 +49,6 @@
 #define KERNBASE    0x80000000U
 #define NELEM(a)    (sizeof(a) / sizeof((a)[0]))
 
-static uint rngstate;
 static int seed;
 
 static char orig[IMGMAX];       // the program as read
@@ -58,32 +57,6 @@ static uint baselen;
 static char img[IMGMAX];        // this iteration's mutant
 static uint imglen;
 static char *noargs[] = { 0 };
-
-// ---------------------------------------------------------------- random
-
-static uint
-rnd(void)
-{
-  uint x = rngstate;
-
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  rngstate = x;
-  return x;
-}
-
-static uint
-below(uint n)
-{
-  return n ? rnd() % n : 0;
-}
-
-static int
-chance(int percent)
-{
-  return below(100) < percent;
-}
 
 // ---------------------------------------------------------------- the copy
 

@@ -54,7 +54,7 @@
 #include "syscall.h"
 #include "traps.h"
 #include "user.h"
-#include "fuzzrun.h"
+#include "fuzz.h"
 
 #define BATCH       100         // calls per child
 #define WATCHDOG    2000        // ms a batch may take before it is killed
@@ -128,7 +128,6 @@ static char *chdirpaths[] = {
   "/fz", "/fz/d0", "d0", "d0/d", ".", "f0", "nope", "", "c1", "/fz/f0",
 };
 
-static uint rngstate;
 static int seed;
 
 // The child's picture of itself.
@@ -151,32 +150,6 @@ static char bigstr[PGSIZE + 8]; // exec argument strings near PGSIZE long
 static uint argvbuf[MAXARG + 8];
 static char longpath[MAXPATH + 64];
 static char pattern[PGSIZE];    // the parent checks it after every batch
-
-// ---------------------------------------------------------------- random
-
-static uint
-rnd(void)
-{
-  uint x = rngstate;
-
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  rngstate = x;
-  return x;
-}
-
-static uint
-below(uint n)
-{
-  return n ? rnd() % n : 0;
-}
-
-static int
-chance(int percent)
-{
-  return below(100) < percent;
-}
 
 // ---------------------------------------------------------------- memory
 

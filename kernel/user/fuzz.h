@@ -1,6 +1,36 @@
-// Running one fuzzing child under a watchdog, for sysfuzz and execfuzz.
-// Each fuzzer is a program of its own, so the shared code is kept here as
-// static functions rather than in the C library every program links.
+// What sysfuzz and execfuzz share: a small deterministic random-number
+// generator (so a seed reproduces a run exactly) and the way each runs one
+// child under a watchdog. Each fuzzer is a program of its own, so the
+// shared code is kept here as static functions rather than in the C
+// library every program links.
+
+// xorshift32: never 0 once seeded with a non-zero state.
+static uint rngstate;
+
+static uint
+rnd(void)
+{
+  uint x = rngstate;
+
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  rngstate = x;
+  return x;
+}
+
+// A number in [0, n).
+static uint
+below(uint n)
+{
+  return n ? rnd() % n : 0;
+}
+
+static int
+chance(int percent)
+{
+  return below(100) < percent;
+}
 
 // fork, retrying for a while: the zombies of earlier children may fill the
 // process table until init has reaped them.
