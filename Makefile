@@ -28,11 +28,11 @@ CC      := gcc
 LD      := ld
 OBJCOPY := objcopy
 
-CFLAGS  := -m32 -std=gnu11 -O2 -g -Wall -Werror -MD \
+CFLAGS  := -m32 -std=gnu11 -O2 -g -Wall -Werror -MD -MP \
            -ffreestanding -fno-builtin -nostdinc -fno-pic -fno-pie \
            -fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing \
            -mno-sse -mno-mmx -mno-80387 -march=i686 -I$(K)
-ASFLAGS := -m32 -g -Wall -Werror -MD -fno-pic -fno-pie -I$(K) -I$(B)/$(K)
+ASFLAGS := -m32 -g -Wall -Werror -MD -MP -fno-pic -fno-pie -I$(K) -I$(B)/$(K)
 LDFLAGS := -m elf_i386 -nostdlib --fatal-warnings
 # -N images (boot sector, AP trampoline, user programs) are deliberately one
 # read-write-execute segment; newer ld warns about that, older ld lacks the flag.
