@@ -10,7 +10,9 @@
 // they all share the argument words at 0x7000.
 //
 // An AP that does not report in within about a second is given up for
-// lost: the system carries on with the CPUs it has.
+// lost, and no further AP is started: the lost one might still wake up and
+// read the shared argument words. The system carries on with the CPUs it
+// has.
 
 #include "types.h"
 #include "param.h"
@@ -86,9 +88,11 @@ startothers(void)
 
     lapicstartap(c->apicid, TRAMPOLINE);
     if(waitstarted(c) < 0){
-      // It may still wake up later and use this stack: leave it be.
-      cprintf("cpu with apic id %d did not start\n", c->apicid);
-      continue;
+      // It may still wake up later and use this stack, and the argument
+      // words the next AP would be given: leave both be and start no more.
+      cprintf("cpu with apic id %d did not start; starting no others\n",
+              c->apicid);
+      break;
     }
     n++;
   }
