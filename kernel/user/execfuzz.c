@@ -290,25 +290,6 @@ runimg(int *timedout)
   return fuzz_wait("execfuzz", pid, WATCHDOG, timedout);
 }
 
-// Pages a new process can still get (see sysfuzz.c).
-static int
-countfree(void)
-{
-  int pid, n, st;
-
-  if((pid = fuzz_fork("execfuzz")) == 0){
-    n = 0;
-    while(sbrk(64 * PGSIZE) != (char*)-1)
-      n += 64;
-    while(sbrk(PGSIZE) != (char*)-1)
-      n++;
-    exit(n);
-  }
-  if(wait(&st) != pid)
-    return -1;
-  return st;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -337,7 +318,7 @@ main(int argc, char *argv[])
   for(i = 3; i < 16; i++)
     close(i);
 
-  free0 = countfree();
+  free0 = fuzz_freepages("execfuzz");
   refused = ran = killed = timeouts = bad = 0;
   for(i = 0; i < n; i++){
     memmove(img, base, baselen);
@@ -374,7 +355,7 @@ main(int argc, char *argv[])
   chdir("/");
   unlink("/fz");
   sleep(100);       // let init reap orphans of mutants that forked
-  free1 = countfree();
+  free1 = fuzz_freepages("execfuzz");
   printf("execfuzz: %d refused, %d ran, %d killed, %d timed out, %d bad answers\n",
          refused, ran, killed, timeouts, bad);
   printf("execfuzz: free pages %d before, %d after\n", free0, free1);

@@ -74,3 +74,24 @@ fuzz_wait(const char *prog, int pid, int ms, int *timedout)
   }
   return result;
 }
+
+// Pages a new process can still get: a child grows its heap until sbrk
+// fails and reports how far it got in its exit status. Compared before
+// and after a run, it shows whether the kernel lost memory.
+static int
+fuzz_freepages(const char *prog)
+{
+  int pid, n, st;
+
+  if((pid = fuzz_fork(prog)) == 0){
+    n = 0;
+    while(sbrk(64 * 4096) != (char*)-1)     // 4096: a page
+      n += 64;
+    while(sbrk(4096) != (char*)-1)
+      n++;
+    exit(n);
+  }
+  if(wait(&st) != pid)
+    return -1;
+  return st;
+}

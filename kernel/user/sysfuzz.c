@@ -1083,26 +1083,6 @@ cleanfz(void)
   chdir("/fz");
 }
 
-// Pages a new process can still get: a child grows its heap until sbrk
-// fails and reports how far it got in its exit status.
-static int
-countfree(void)
-{
-  int pid, n, st;
-
-  if((pid = fuzz_fork("sysfuzz")) == 0){
-    n = 0;
-    while(sbrk(64 * PGSIZE) != (char*)-1)
-      n += 64;
-    while(sbrk(PGSIZE) != (char*)-1)
-      n++;
-    exit(n);
-  }
-  if(wait(&st) != pid)
-    return -1;
-  return st;
-}
-
 // Free inodes and disk blocks, by filling the (empty) current directory:
 // empty files until creates fail, then (those removed) files written a
 // block at a time until writes fail. Everything is removed again.
@@ -1219,7 +1199,7 @@ main(int argc, char *argv[])
 
   setupfz(0);
   cleanfz();
-  free0 = countfree();
+  free0 = fuzz_freepages("sysfuzz");
   countdisk(&blk0, &ino0);
   setupfz(1);
 
@@ -1249,7 +1229,7 @@ main(int argc, char *argv[])
 
   cleanfz();
   sleep(100);       // let init reap the last orphans
-  free1 = countfree();
+  free1 = fuzz_freepages("sysfuzz");
   countdisk(&blk1, &ino1);
   chdir("/");
   if(unlink("/fz") < 0)
