@@ -50,6 +50,23 @@ def boot(tmp_path):
         m.close()
 
 
+def check_file_roundtrip(m):
+    """A nonce the host chose goes into a file and comes back with cat."""
+    nonce = secrets.token_hex(8)
+    out = m.run(f"echo {nonce} > n; cat n; rm n")
+    assert nonce in out, f"expected the nonce {nonce} back, saw {out!r}; log {m.log}"
+
+
+def check_usertests(m):
+    """usertests runs to its summary with no failure, and the shell returns."""
+    m.child.sendline("usertests")
+    summary = m.expect(r"usertests: (\d+) passed, (\d+) failed", timeout=600)
+    passed, failed = int(summary.group(1)), int(summary.group(2))
+    m.wait_prompt(timeout=30)
+    assert failed == 0 and passed > 0, \
+        f"usertests: expected 0 failed, saw {passed} passed, {failed} failed; log {m.log}"
+
+
 @pytest.mark.parametrize("shape", SHAPES, ids=shape_id)
 def test_boots_and_passes_usertests(boot, shape):
     qemu, mem, smp, machine = shape
@@ -61,25 +78,16 @@ def test_boots_and_passes_usertests(boot, shape):
         f"-m {mem}: expected a little under {mem * 1024} KiB free, saw {free_kib}"
     m.wait_prompt(timeout=60)
 
-    nonce = secrets.token_hex(8)
-    out = m.run(f"echo {nonce} > n; cat n; rm n")
-    assert nonce in out, f"expected the nonce {nonce} back, saw {out!r}; log {m.log}"
+    check_file_roundtrip(m)
 
-    m.child.sendline("usertests")
-    summary = m.expect(r"usertests: (\d+) passed, (\d+) failed", timeout=600)
-    passed, failed = int(summary.group(1)), int(summary.group(2))
-    m.wait_prompt(timeout=30)
-    assert failed == 0 and passed > 0, \
-        f"usertests: expected 0 failed, saw {passed} passed, {failed} failed; log {m.log}"
+    check_usertests(m)
 
 
 def test_boots_from_ide_image(boot):
     """The IDE path (our boot sector, file system on the second IDE disk)."""
     m = boot(qemuboot.ide_command(os.path.join(qemuboot.TOP, "build")))
     m.wait_prompt(timeout=60)
-    nonce = secrets.token_hex(8)
-    out = m.run(f"echo {nonce} > n; cat n")
-    assert nonce in out, f"expected the nonce {nonce} back, saw {out!r}; log {m.log}"
+    check_file_roundtrip(m)
 
 
 def test_lab1_starting_point_boots_from_ide_and_passes_usertests(boot, tmp_path):
@@ -95,9 +103,5 @@ def test_lab1_starting_point_boots_from_ide_and_passes_usertests(boot, tmp_path)
     assert r.returncode == 0, f"the lab-1 stub tree does not build:\n{r.stderr[-3000:]}"
     m = boot(qemuboot.ide_command(str(stub / "build")))
     m.wait_prompt(timeout=60)
-    nonce = secrets.token_hex(8)
-    out = m.run(f"echo {nonce} > n; cat n")
-    assert nonce in out, f"expected the nonce {nonce} back, saw {out!r}; log {m.log}"
-    m.child.sendline("usertests")
-    summary = m.expect(r"usertests: (\d+) passed, (\d+) failed", timeout=600)
-    assert summary.group(2) == "0", f"usertests on the stub tree: {summary.group(0)}; log {m.log}"
+    check_file_roundtrip(m)
+    check_usertests(m)
