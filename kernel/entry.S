@@ -41,9 +41,14 @@ multiboot_header:
   .long MB_FLAGS
   .long -(MB_HEADER_MAGIC + MB_FLAGS)
 // LAB 1: STUB
-// // Lab 1: GRUB only boots an image with a multiboot header in its first
-// // 8 KiB (multiboot.h has the constants; kernel.ld where it must go).
-// // This kernel has none yet, so only our own boot sector can start it.
+// // Lab 1: GRUB boots only an image that carries a multiboot header in its
+// // first 8 KiB (Multiboot 0.6.96, 3.1.1 The layout of Multiboot header,
+// // 3.1.2 The magic fields of Multiboot header); this kernel has none yet,
+// // so only our own boot sector can start it. The header must ask for the
+// // memory map and for page-aligned modules, and for nothing else (GRUB
+// // loads this image by its ELF headers; the kernel keeps VGA text mode).
+// // kernel.ld says where the header goes; multiboot.h has the constants.
+// // Traps: the checksum, and the alignment the specification requires.
 // LAB 1: END
 
 .section .boot, "ax"
@@ -89,9 +94,15 @@ bootgdtdesc:
   .long V2P_WO(bootgdt)
 .popsection
 // LAB 1: STUB
-// // Lab 1: we rely on the GDT our boot sector loaded (flat code and data at
-// // SEG_KCODE and SEG_KDATA); the segment registers already use it.
-// // Nothing guarantees that GRUB leaves us such a GDT.
+// // Lab 1: from here on every segment register must hold a selector of a
+// // GDT the kernel owns, with flat 4 GiB ring-0 code at SEG_KCODE and data
+// // at SEG_KDATA (mmu.h). Our boot sector happens to leave such a GDT
+// // loaded; GRUB promises flat segments but not a GDT the kernel may keep
+// // using (Multiboot 0.6.96, 3.2 Machine state), and the low slots belong
+// // to GRUB and BitVisor.
+// // Traps: paging is still off, so any address the CPU is given here must
+// // be physical (V2P_WO); CS cannot be loaded like the other segment
+// // registers; the table must sit where nothing will overwrite it.
 // LAB 1: END
 
   // Turn on 4 MiB pages, then paging with the boot page directory.

@@ -134,8 +134,9 @@ multiboot_init(uint magic, uint mbinfo_pa)
 // LAB 1: BEGIN SOLUTION
     save_memmap(mb);
 // LAB 1: STUB
-//     // Lab 1: keep the loader's map of usable RAM too (see multiboot.h)
-//     // so that boot_memranges() can report it.
+//     // Lab 1: keep the loader's memory map too, for boot_memranges()
+//     // (Multiboot 0.6.96, 3.3 Boot information format). Now or never: it
+//     // lies in memory that kinit() will soon hand out.
 // LAB 1: END
   }
   cmdline_init(bootcmdline);
@@ -193,7 +194,16 @@ boot_memranges(struct memrange *r, int max)
     return i;
   }
 // LAB 1: STUB
-//   // Lab 1: with GRUB, the multiboot memory map is the truth about RAM.
+//   // Lab 1: when the boot loader gave a memory map, that map, not CMOS,
+//   // says which RAM is ours (BitVisor hides its own memory only there):
+//   // report its usable RAM, at most max ranges, physical, in whole pages
+//   // and inside [EXTMEM, PHYSLIMIT), as the top of this file promises.
+//   // Report RAM, not free memory: kinit() itself keeps out what is in use
+//   // at boot. CMOS remains the answer only when there is no map (our own
+//   // boot sector, make qemu-ide).
+//   // Traps: the map's addresses and lengths are 64-bit and may lie past
+//   // 4 GiB; its entries need not all have the same size; NMEMRANGE
+//   // (param.h) bounds how many ranges anyone keeps.
 // LAB 1: END
   return cmos_memranges(r, max);
 }

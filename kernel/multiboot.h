@@ -1,6 +1,8 @@
 // The parts of the Multiboot (version 1) specification the kernel uses:
 // the header GRUB looks for in the first 8 KiB of the image, and the
 // information structure GRUB hands over in %ebx (with MB_BOOT_MAGIC in %eax).
+// The specification (0.6.96) defines them in 3.1 OS image format,
+// 3.2 Machine state and 3.3 Boot information format.
 
 #define MB_HEADER_MAGIC   0x1BADB002
 #define MB_BOOT_MAGIC     0x2BADB002

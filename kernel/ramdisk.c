@@ -52,9 +52,13 @@ ramdiskinit(void)
   cprintf("ramdisk: %d blocks at %x\n", nblocks, start);
   return 0;
   // LAB 1: STUB
-  // // Lab 1: find the file-system module GRUB loaded (boot_module), check
-  // // that it lies below PHYSLIMIT and holds a whole number of BSIZE
-  // // blocks, remember where it is (through P2V) and return 0.
+  // // Lab 1: decide whether the first boot module (multiboot.c keeps the
+  // // list) can be the disk, and remember what ramdiskrw() will need.
+  // // Returns 0 if it can; -1 if there is no module, or one the kernel
+  // // cannot use (say why on the console), and then disk.c tries IDE.
+  // // Traps: the module's bounds come from the boot loader, unchecked; the
+  // // kernel reaches physical memory only below PHYSLIMIT (memlayout.h);
+  // // a file system is made of whole BSIZE blocks.
   // return -1;
   // LAB 1: END
 }
@@ -80,9 +84,11 @@ ramdiskrw(struct buf *b)
   }
   b->valid = 1;
   // LAB 1: STUB
-  // // Lab 1: copy block b->blockno between the image and b->data: write it
-  // // if b->dirty is set (then clear dirty), else read it; either way the
-  // // buffer then holds the block (valid).
+  // // Lab 1: carry out the disk_rw() contract of buf.h for b, on the image
+  // // ramdiskinit() found; synchronous, done when this returns. Caller
+  // // holds b->lock.
+  // // Trap: a block the image does not have is a kernel bug, not a disk
+  // // error: panic rather than touch memory past the image.
   // panic("ramdiskrw: not implemented");
   // LAB 1: END
 }

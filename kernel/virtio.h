@@ -1,6 +1,11 @@
 // Virtio over PCI, legacy (0.9.5) interface: the register block in I/O
 // BAR0, the layout of a virtqueue in memory, and virtio-net's packet
 // header. Names follow the virtio specification ("Legacy Interfaces").
+// Where to read about them: virtio 0.9.5, 2.2.2 Virtio Header, 2.3
+// Virtqueue Configuration and Appendix C (Network Device); or virtio 1.0,
+// 4.1.4.8 Legacy Interfaces: A Note on PCI Device Layout, 2.4.2 Legacy
+// Interfaces: A Note on Virtqueue Layout and 5.1.6.1 Legacy Interface:
+// Device Operation.
 //
 // A virtqueue of N entries is three arrays in guest memory, shared with
 // the device. The legacy interface wants them in one physically contiguous

@@ -128,10 +128,13 @@ virtio_net_negotiate(void)
   vio_outl(VIRTIO_PCI_GUEST_FEATURES, accepted);
   return accepted;
   // LAB 2: STUB
-  // // Lab 2: read the features the device offers (VIRTIO_PCI_HOST_FEATURES),
-  // // accept only VIRTIO_NET_F_MAC (a bit number: its mask is
-  // // 1 << VIRTIO_NET_F_MAC), write the accepted set to
-  // // VIRTIO_PCI_GUEST_FEATURES and return it.
+  // // Lab 2: the legacy feature handshake (virtio 0.9.5, 2.2.2.2 Feature
+  // // Bits; virtio-net's bits in Appendix C). Of what this device offers,
+  // // accept VIRTIO_NET_F_MAC and nothing else: every other feature would
+  // // change the header or the ring protocol this driver speaks. Returns
+  // // the accepted set, from which attach learns where the MAC address
+  // // comes from; nothing is indispensable, so there is no reason for -1.
+  // // Trap: virtio.h's VIRTIO_NET_F_* are bit numbers, not masks.
   // return -1;
   // LAB 2: END
 }
@@ -168,14 +171,16 @@ virtq_setup(struct virtq *vq, int index, uchar *mem)
   vio_outl(VIRTIO_PCI_QUEUE_PFN, V2P(mem) >> VIRTIO_PCI_QUEUE_ADDR_SHIFT);
   return 0;
   // LAB 2: STUB
-  // // Lab 2: select the queue (VIRTIO_PCI_QUEUE_SEL), read its size
-  // // (VIRTIO_PCI_QUEUE_NUM; the device decides, you cannot change it),
-  // // check it fits in VIRTQ_PAGES pages, set vq->index, vq->size and
-  // // vq->last_used, point vq->desc, vq->avail and vq->used into mem with
-  // // the legacy layout (virtio.h: the used ring starts at the next
-  // // VIRTIO_PCI_VRING_ALIGN boundary), and write mem's page frame number
-  // // (its physical address, V2P, >> VIRTIO_PCI_QUEUE_ADDR_SHIFT) to
-  // // VIRTIO_PCI_QUEUE_PFN.
+  // // Lab 2: give the device its queue number index, built in mem the way
+  // // the legacy interface requires (virtio 0.9.5, 2.3 Virtqueue
+  // // Configuration; virtio 1.0, 2.4.2 Legacy Interfaces: A Note on
+  // // Virtqueue Layout), and fill in every field of *vq for the rest of the
+  // // driver. Called by attach, once per queue, before DRIVER_OK.
+  // // Returns 0, or -1 if the device has no such queue, or reports a size
+  // // that is not a power of two or whose rings do not fit in mem.
+  // // Traps: the size is the device's choice, to be checked, never assumed
+  // // or changed; the device finds the rings by a physical page number, not
+  // // by a kernel pointer.
   // return -1;
   // LAB 2: END
 }
@@ -204,11 +209,16 @@ virtq_add_rx_buffer(int i)
   vq->avail->idx++;
   return 0;
   // LAB 2: STUB
-  // // Lab 2: fill descriptors 2*i (rxbuf[i].hdr) and 2*i+1
-  // // (rxbuf[i].frame, ETH_FRAME_MAX bytes) as a chain the device writes
-  // // into (addresses are physical: V2P), put 2*i in the available ring at
-  // // avail->idx % size, and advance avail->idx after a barrier
-  // // (__sync_synchronize()).
+  // // Lab 2: make RX slot i (rxbuf[i]) available to the device as one
+  // // buffer for it to fill, header then frame, in the two descriptors the
+  // // top of this file gives the slot; virtio 0.9.5, 2.4.1 Supplying
+  // // Buffers to The Device. Do not notify: the caller does, once per batch.
+  // // Caller holds vnet.lock, or is attach, before the device is live.
+  // // Returns 0; -1 makes attach give up on the device, and since callers
+  // // pass only slots of this queue there is nothing to refuse.
+  // // Traps: the device knows only physical addresses; it may take the
+  // // buffer the moment the available index moves, so that must be the last
+  // // thing it can see change, whatever the compiler would prefer.
   // return -1;
   // LAB 2: END
 }
@@ -237,10 +247,15 @@ virtq_transmit(int i, int len)
   virtq_notify(vq);
   return 0;
   // LAB 2: STUB
-  // // Lab 2: fill descriptors 2*i (txbuf[i].hdr) and 2*i+1 (len bytes of
-  // // txbuf[i].frame) as a chain the device reads (physical addresses),
-  // // put 2*i in the available ring, advance avail->idx after a barrier,
-  // // and notify (virtq_notify), every time.
+  // // Lab 2: make TX slot i available to the device as one buffer for it
+  // // to read: the header (zeroed by the caller) and the first len bytes of
+  // // the frame (virtio 0.9.5, 2.4.1; Appendix C, Packet Transmission), and
+  // // tell the device (2.4.1.4 Notifying The Device). Caller holds
+  // // vnet.lock, has checked len (14..1514) and marked the slot busy.
+  // // Returns 0; on -1 the caller frees the slot again and the write fails
+  // // (nothing here has a reason to fail).
+  // // Traps: those of virtq_add_rx_buffer; and notify every time, whatever
+  // // the device's used->flags says: BitVisor looks only when told.
   // return -1;
   // LAB 2: END
 }
@@ -268,16 +283,21 @@ virtq_reclaim_tx(void)
   }
   return n;
   // LAB 2: STUB
-  // // Lab 2: for every new entry of the TX used ring (from vq->last_used
-  // // up to virtq_used_idx(vq); entries are at index % size), mark slot
-  // // id/2 free again (txbusy, ntxbusy). Check the id (an even head below
-  // // size, of a busy slot): the device is not to be trusted.
+  // // Lab 2: take back every TX buffer the device has returned in the used
+  // // ring since the last call (virtio 0.9.5, 2.4.2 Receiving Used Buffers
+  // // From The Device), freeing its slot (vnet.txbusy, vnet.ntxbusy) so that
+  // // a sender waiting for one can go on. Caller holds vnet.lock.
+  // // Returns how many slots it freed.
+  // // Traps: the device is not to be trusted: an entry that names no slot
+  // // we handed it frees nothing, yet is consumed like the others; the
+  // // device writes the used ring behind the compiler's back, and an entry
+  // // means something only once its index has been seen to move.
   // return 0;
   // LAB 2: END
 }
 
 // Pass every frame the device has received to ether.c and offer the
-// buffers again. Returns the number of used entries consumed.
+// buffers again. Returns the number of buffers offered again.
 static int
 virtio_net_rx_used(void)
 {
@@ -313,12 +333,17 @@ virtio_net_rx_used(void)
     virtq_notify(vq);
   return n;
   // LAB 2: STUB
-  // // Lab 2: for every new entry of the RX used ring (as in
-  // // virtq_reclaim_tx): check the id (an even head below size) and the
-  // // length (it counts the 10-byte header too), give good frames, without
-  // // the header, to ether_input() and count them in vnet.nrx, count bad
-  // // ones in vnet.nrxbad, and post the buffer again
-  // // (virtq_add_rx_buffer); notify the device if you posted any.
+  // // Lab 2: take every buffer the device has filled (virtio 0.9.5, 2.4.2;
+  // // Appendix C, Packet Receive Interrupt). A good frame goes, without its
+  // // virtio_net_hdr, to ether_input() and counts in vnet.nrx; a bad entry
+  // // counts in vnet.nrxbad. Every buffer goes back to the device, which is
+  // // told once, if any went back. Caller holds vnet.lock, in the interrupt
+  // // handler or the poller: do not sleep. Returns how many buffers went
+  // // back.
+  // // Traps: those of virtq_reclaim_tx; neither the id nor the length the
+  // // device wrote may be used before it is checked; the length counts the
+  // // header; a dropped frame's buffer must go back too, or enough bad
+  // // frames leave the device with none.
   // return 0;
   // LAB 2: END
 }
