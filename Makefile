@@ -175,12 +175,17 @@ setup-if-needed:
 # Run the kit's checks on every core when pytest-xdist is there.
 PYTEST_PAR = $(shell $(PYTHON) -c 'import xdist' 2>/dev/null && printf -- '-n auto')
 
-# The staff tree runs the kit's own checks (tests/, which also grades every
-# lab); a student tree has no tests/, so there it grades the current lab.
+# The staff tree runs the mutant check (every known student bug must lose
+# points) and the kit's own checks (tests/, which also grades every lab);
+# both always run, and either failing fails the target. A student tree has
+# neither, so there it grades the current lab.
 test: setup-if-needed
 	$(MAKE) all ide-image
 	@if [ -d tests ]; then \
-		$(PYTHON) -m pytest -q -rs $(PYTEST_PAR) tests; \
+		rc=0; \
+		$(MAKE) --no-print-directory mutants || rc=1; \
+		$(PYTHON) -m pytest -q -rs $(PYTEST_PAR) tests || rc=1; \
+		exit $$rc; \
 	else \
 		$(MAKE) --no-print-directory grade GRADE_ARGS=--strict; \
 	fi

@@ -2,6 +2,7 @@
 what the host observes. See grader/README.md for the test-writer's API.
 
     from grader import points, passes_on_stub, check, nonce, BootSpec, Net
+    from grader import random_mac, frames_to, echo, Drain   # raw Ethernet (wire.py)
 """
 
 import warnings
@@ -12,6 +13,9 @@ from .machine import GradeFailure, Machine, check  # noqa: F401
 from .net import Peer, free_port  # noqa: F401
 from .platform import BootSpec, Image, Net  # noqa: F401
 from .plugin import nonce  # noqa: F401
+from .wire import (ETHERTYPE, WINDOW, Drain, as_received, describe,  # noqa: F401
+                   echo, echoed, frames_to, mac_str, quiet, random_mac,
+                   runts_reach_guest)
 
 # Inside a grader run the plugin registers these marks. Imported by other
 # code under pytest (the kit's own tests, for BootSpec or Machine), pytest

@@ -75,6 +75,7 @@ class Machine:
                                   else f"repro-{name}.sh")
         self.nodeid, self.tree = nodeid, tree or plat.TOP
         self.booted = False
+        self.halted = False         # panicked or QEMU gone: nothing to ask
         self.child = None
         self.launch = None
         self._log = None
@@ -117,7 +118,7 @@ class Machine:
             raise
         self.child.logfile_read = self._log
         if not (self.launch.peers or self.launch.hostports
-                or self.launch.gdbport):
+                or self.launch.gdbport or self.launch.qmpport):
             return None
         try:
             self.child.expect(list(BIND_TROUBLE), timeout=1.5)
@@ -167,6 +168,22 @@ class Machine:
         """QEMU's gdbstub port on 127.0.0.1 (BootSpec(gdb=True)), or None."""
         return self.launch.gdbport if self.launch else None
 
+    def read_physical(self, addr, size):
+        """size bytes of the guest's physical memory at addr, read by QEMU
+        itself (QMP pmemsave; needs BootSpec(qmp=True)): what the host
+        sees in RAM, whatever the guest kernel says."""
+        if not self.launch.qmpport:
+            raise RuntimeError("read_physical needs BootSpec(qmp=True)")
+        from .qmp import pmemsave
+        path = os.path.join(self.tdir, f"pmem-{addr:x}-{size:x}.bin")
+        try:
+            pmemsave(self.launch.qmpport, addr, size, path)
+            with open(path, "rb") as f:
+                return f.read()
+        except (OSError, ValueError) as e:
+            raise GradeFailure("could not read the guest's memory through "
+                               "QEMU's QMP", f"{size} bytes at {addr:#x}", str(e))
+
     # ---------------------------------------------------------- console
 
     def log_text(self):
@@ -209,6 +226,7 @@ class Machine:
     def _fail(self, i, expected, limit):
         """Raise the GradeFailure for sign i of [PANIC, EOF, TIMEOUT,
         GRUB_ERROR]."""
+        self.halted = i != 2
         if i == 0:
             raise GradeFailure("the kernel panicked", expected,
                                "panic: " + self._rest_of_line())
@@ -246,6 +264,22 @@ class Machine:
         self.booted = True
         self.boot_time = time.monotonic() - self.started
         return self.child.before.replace("\r", "")
+
+    def debug_dump(self, seconds=1.5):
+        """Type ^P and return what the console prints within seconds: the
+        kernel's process list and, from lab 2 on, the NIC's counters.
+        Empty if the machine never booted or has stopped (a panic, QEMU
+        gone). For failure reports only: never judge a test on it."""
+        if not self.booted or self.halted or self.child is None or \
+           not self.child.isalive():
+            return ""
+        try:
+            self.child.expect([pexpect.TIMEOUT, pexpect.EOF], timeout=0.1)
+            self.child.send("\x10")
+            self.child.expect([pexpect.TIMEOUT, pexpect.EOF], timeout=seconds)
+            return ANSI.sub("", self.child.before or "").replace("\r", "").strip("\n")
+        except Exception:
+            return ""
 
     def send(self, text):
         self.child.send(text)

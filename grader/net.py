@@ -49,13 +49,22 @@ class Peer:
         self.sock.sendto(data, self.qemu)
         self.sent.append(data)
 
+    @property
+    def closed(self):
+        return self.sock.fileno() < 0
+
     def recv(self, timeout=5.0, raw=False):
-        """The next frame from the guest, or None after timeout seconds."""
-        self.sock.settimeout(max(timeout, 0.001))
+        """The next frame from the guest, or None after timeout seconds
+        (at once if the peer has been closed, e.g. by the test's end)."""
         try:
+            self.sock.settimeout(max(timeout, 0.001))
             data, _ = self.sock.recvfrom(65536)
         except (socket.timeout, BlockingIOError):
             return None
+        except OSError:
+            if self.closed:
+                return None
+            raise
         self.received.append(data)
         if raw:
             return data

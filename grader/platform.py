@@ -78,6 +78,7 @@ class BootSpec:
     qemu: str = "qemu-system-i386"
     extra: tuple = ()                   # more QEMU arguments, verbatim
     gdb: bool = False                   # start stopped, gdbstub on a free port
+    qmp: bool = False                   # QMP on a free port (Machine.read_physical)
 
 
 @dataclasses.dataclass
@@ -97,6 +98,7 @@ class Launch:
     hostports: dict = dataclasses.field(default_factory=dict)  # (proto, guest port) -> host port
     pcaps: list = dataclasses.field(default_factory=list)
     gdbport: int = None                 # BootSpec.gdb: QEMU's gdbstub port
+    qmpport: int = None                 # BootSpec.qmp: QEMU's QMP port
     note: str = ""                      # shown in repro.sh (what it cannot recreate)
 
 
@@ -238,6 +240,9 @@ def qemu_launch(spec, tdir, image):
         lf.note += ("# QEMU starts stopped: gdb -ex 'target remote "
                     f"127.0.0.1:{lf.gdbport}' build/kernel.elf, then e.g.\n"
                     "# `break main`, `continue`, `info registers`.\n")
+    if spec.qmp:
+        lf.qmpport = netmod.free_port("tcp")
+        argv += ["-qmp", f"tcp:127.0.0.1:{lf.qmpport},server=on,wait=off"]
     argv += list(spec.extra)
     lf.argv = argv
     return lf

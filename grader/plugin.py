@@ -208,6 +208,10 @@ def _failure_text(item, call, report):
         if os.path.exists(m.serial_log):
             lines.append(f"  last lines of the serial log{tag}:")
             lines += ["    | " + s for s in m.tail(20).split("\n")]
+        dump = m.debug_dump()
+        if dump:
+            lines.append(f"  the guest's state when the test failed (^P: processes, NIC counters){tag}:")
+            lines += ["    | " + s for s in dump.split("\n")[-20:]]
         lines.append(f"  serial log: {_rel(m.serial_log, root)}")
         pcaps = [_rel(p, root) for p in m.pcaps]
         lines.append(f"  pcap:       {', '.join(pcaps) if pcaps else 'none (no NIC in this test)'}")

@@ -11,7 +11,9 @@
 //   * ^D hands the line over without a newline: a read returns what the
 //     line holds so far, and a ^D at the start of a line reads as 0 bytes
 //     (end of file);
-//   * ^P lists the processes (procdump), for debugging a hung system;
+//   * ^P lists the processes (procdump) and, from lab 2 on, the NIC's
+//     counters, for debugging a hung system (the grader types it when a
+//     test fails);
 //   * a serial terminal sends CR for the Enter key: it counts as a newline
 //     (and the LF of a CR LF pair is then dropped, so pasted text with DOS
 //     line ends does not produce empty lines).
@@ -318,8 +320,12 @@ consoleintr(int (*getc)(void))
   }
   release(&tty.lock);
 
-  if(dumpprocs)
+  if(dumpprocs){
     procdump();
+    // LAB 2: BEGIN
+    ether_dump();
+    // LAB 2: END
+  }
 }
 
 // Pull in the input that consoleintr left in the devices while the buffer

@@ -51,6 +51,7 @@ void            disk_rw(struct buf*);
 // ether.c
 void            etherinit(void);
 void            ether_input(const uchar *frame, int len);
+void            ether_dump(void);
 // LAB 2: END
 
 // exec.c

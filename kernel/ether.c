@@ -217,6 +217,16 @@ etherwrite(struct file *f, int user_src, uint addr, int n)
   return r;
 }
 
+// The NIC's info line on the console, after ^P's process list.
+void
+ether_dump(void)
+{
+  char line[128];
+
+  line[ether_infoline(line)] = 0;
+  cprintf("ether0: %s", line);
+}
+
 void
 etherinit(void)
 {

@@ -4,6 +4,8 @@
 #   make student-repo OUT=dir       git repo, branches lab1..labN (CATCHUP=1
 #                                   adds labK-catchup with earlier solutions)
 #   make solutions                  regenerate solutions/labN.diff
+#   make mutants [LAB=N]            every mutant (labs/N-*/mutants/) must
+#                                   lose points (ONLY=name[,name] for some)
 #   make grade [LAB=N]              grade lab N (default: the highest present)
 #         GRADE_JSON=file           also write Gradescope's results.json
 #         JUNIT=file                also write JUnit XML
@@ -19,7 +21,7 @@
 LABTREE := tools/labtree.py
 SOL     ?= 0
 
-.PHONY: tree student-repo solutions grade labs-check
+.PHONY: tree student-repo solutions grade labs-check mutants
 
 define need-labtree
 	@test -f $(LABTREE) || { echo "$@: staff-only target ($(LABTREE) is not in this tree)"; exit 1; }
@@ -42,6 +44,12 @@ solutions:
 labs-check:
 	$(need-labtree)
 	$(PYTHON) $(LABTREE) check
+
+# Known student bugs, each a patch on a lab's solution, graded one by one:
+# fails unless every one loses points (tools/mutants.py says how).
+mutants: setup-if-needed
+	$(need-labtree)
+	@$(PYTHON) tools/mutants.py $(if $(LAB),--lab $(LAB)) $(if $(ONLY),--only $(ONLY))
 
 # The grader builds the tree itself (under a lock, so concurrent graders in
 # one tree do not trip over each other), then boots QEMU per test.

@@ -46,13 +46,17 @@ import tomllib
 # Highest lab number a marker may name. The course has five labs.
 MAX_LAB = 5
 
-# Paths (prefixes ending in "/" or exact names) that never reach a student
-# tree: the answer key, the kit's own tests, the generator, and the
-# contributor guide, which documents the marker syntax with examples.
+# Paths (prefixes ending in "/", which may hold a glob, or exact names)
+# that never reach a student tree: the answer key, the kit's own tests, the
+# mutants (known student bugs, as patches on the solution), the generator
+# and the mutant checker, and the contributor guide, which documents the
+# marker syntax with examples.
 STAFF_ONLY = [
     "solutions/",
     "tests/",
+    "labs/*/mutants/",
     "tools/labtree.py",
+    "tools/mutants.py",
     "CONTRIBUTING.md",
 ]
 
@@ -234,7 +238,8 @@ def _matches(path, pattern):
     """Does path fall under pattern (an exact path, a directory with a
     trailing slash, or a shell glob)?"""
     if pattern.endswith("/"):
-        return path.startswith(pattern)
+        return path.startswith(pattern) or \
+            fnmatch.fnmatchcase(path, pattern + "*")
     return path == pattern or path.startswith(pattern + "/") or \
         fnmatch.fnmatchcase(path, pattern)
 

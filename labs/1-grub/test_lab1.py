@@ -240,30 +240,67 @@ def check_memtest_ok(m, mib):
           f"memtest {mib} {seed} to print sum {want:x}", out.strip())
 
 
-@points(15, "uses the memory map: a 160 MiB process fits in -m 256")
+@points(10, "uses the memory map: a 160 MiB process fits in -m 256")
 def test_memory_map_large(boot):
     m = boot(mem=256)
     check_memtest_ok(m, 160)
     echo_back(m)
 
 
-# BitVisor keeps the top 128 MiB of RAM and removes it from the memory map
-# its guest sees; the CMOS still counts it. GRUB's `cutmem` does the same
-# here: QEMU has 256 MiB, the map offers under 128 MiB. A kernel that sizes
-# memory from CMOS hands out the hidden pages (which QEMU happens to back,
-# so nothing crashes) and lets a 160 MiB process grow; one that trusts the
-# map refuses.
+# BitVisor keeps the top 128 MiB of RAM and takes it out of the usable
+# RAM in the memory map its guest sees; the CMOS still counts it. GRUB's
+# `badram` does the same here: QEMU has 256 MiB, and the map lists
+# [128 MiB, 256 MiB) as bad RAM (type 5), not available (type 1). A kernel
+# that sizes memory from CMOS, or that takes every entry of the map
+# whatever its type, hands out those pages (which QEMU happens to back, so
+# nothing crashes) and lets a 160 MiB process grow; one that uses only the
+# available entries refuses.
 @points(10, "uses the memory map: RAM the map hides stays unused")
 def test_memory_map_hidden(boot):
-    m = boot(mem=256, grub=("cutmem 128M 256M",))
+    m = boot(mem=256, grub=("badram 0x08000000,0xf8000000",))
     check_memtest_ok(m, 64)
     seed, out = run_memtest(m, 160)
     check("sbrk failed" in out and "sum" not in out,
-          "with [128 MiB, 256 MiB) cut from the memory map, a 160 MiB "
-          "process does not fit (sbrk returns -1); if it fits, the kernel "
-          "sized memory some other way (CMOS?) than by the map",
+          "with [128 MiB, 256 MiB) marked as bad RAM in the memory map, a "
+          "160 MiB process does not fit (sbrk returns -1); if it fits, the "
+          "kernel sized memory some other way (CMOS?) than by the map's "
+          "available entries",
           "memtest: sbrk failed after K MiB", out.strip())
     echo_back(m)        # and the kernel is still alive
+
+
+# The map also lists RAM that is not the kernel's: QEMU's firmware keeps
+# its ACPI tables in a range at the very top of RAM that the map marks
+# reserved. A kernel that takes every entry as usable RAM hands those pages
+# out. The host fills the guest's memory with a large process, then reads
+# the top of RAM itself (QEMU's QMP, not the guest): the tables must still
+# be there.
+RAM_TOP_WINDOW = 256 << 10
+ACPI_SIGNATURES = (b"FACP", b"APIC", b"DSDT")
+
+
+def acpi_tables_at_top(m, mib):
+    top = m.read_physical((mib << 20) - RAM_TOP_WINDOW, RAM_TOP_WINDOW)
+    return [s.decode() for s in ACPI_SIGNATURES if s in top]
+
+
+@points(5, "uses the memory map: reserved RAM (the firmware's ACPI tables) stays untouched")
+def test_memory_map_reserved(boot):
+    if platform_name() != "qemu":
+        pytest.skip(f"BVLAB_PLATFORM={platform_name()}: the host reads the "
+                    "firmware's tables through QEMU's QMP; qemu platform only")
+    m = boot(mem=256, qmp=True)
+    everything = [s.decode() for s in ACPI_SIGNATURES]
+    found = acpi_tables_at_top(m, 256)
+    check(found == everything, "after boot, the firmware's ACPI tables are in "
+          "the top 256 KiB of RAM, as QEMU put them", everything, found)
+    check_memtest_ok(m, 240)
+    found = acpi_tables_at_top(m, 256)
+    check(found == everything, "after a 240 MiB process ran, the ACPI tables "
+          "in the range the memory map marks reserved are intact (a kernel "
+          "that takes every map entry as RAM, whatever its type, hands those "
+          "pages out)", everything, found)
+    echo_back(m)
 
 
 @points(20, "usertests passes")

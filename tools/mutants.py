@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""The mutant check: plausible student bugs must lose points.
+
+Each lab keeps mutants in labs/N-*/mutants/NAME.patch: a small patch on the
+lab's solution tree (lab N, solutions through N, as tools/labtree.py
+writes it, so markers and stub text never appear in a patch). The first
+line of the file says, in one sentence, which student bug it plays; patch
+ignores it. For every mutant this script
+
+  1. copies the lab's solution tree, already built once, so only the files
+     the patch touches are recompiled;
+  2. applies the patch and builds; a mutant that does not apply or does not
+     build is itself broken (it would prove nothing) and fails the check;
+  3. grades the lab as a student would (`make grade LAB=N`), serially and
+     stopping at the first failing test (`-x`), since one lost point is
+     enough;
+  4. reports the test that caught it, or SURVIVED when the mutant kept full
+     marks: a surviving mutant is a missing test.
+
+Several mutants are graded at once, one per core. Exit status 0 only when
+every mutant lost points. Trees and grader logs stay in build/mutants/.
+
+    mutants.py [--lab N] [--jobs J] [--only NAME[,NAME]]
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import labtree  # noqa: E402
+from grader.context import RUN_VARS, clean_env  # noqa: E402
+
+GRADE_SECONDS = 900     # one mutant's grading, every core busy
+
+
+def mutants_of(root, info):
+    """[(name, description, patch path)] of a lab, sorted by name."""
+    d = os.path.join(root, info["dir"], "mutants")
+    out = []
+    if not os.path.isdir(d):
+        return out
+    for f in sorted(os.listdir(d)):
+        if not f.endswith(".patch"):
+            continue
+        path = os.path.join(d, f)
+        with open(path, encoding="utf-8") as fh:
+            first = fh.readline().strip()
+        out.append((f[:-len(".patch")], first, path))
+    return out
+
+
+def run(cmd, cwd, timeout, log):
+    """Run cmd in its own session, output to log; kill the whole group on
+    overrun. Returns the exit status, or None on timeout."""
+    with open(log, "a") as out:
+        out.write(f"$ {' '.join(cmd)}\n")
+        out.flush()
+        p = subprocess.Popen(cmd, cwd=cwd, env=clean_env(RUN_VARS),
+                             stdout=out, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            return p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        finally:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+
+
+def tail(path, n=15):
+    with open(path, errors="replace") as f:
+        return "".join(f.readlines()[-n:])
+
+
+def prepare_base(root, lab, work):
+    """Write and build the solution tree of lab; return its path."""
+    base = os.path.join(work, f"lab{lab}", "_solution")
+    shutil.rmtree(base, ignore_errors=True)
+    labtree.write_tree(root, base, lab, lab)
+    log = os.path.join(work, f"lab{lab}", "_solution.log")
+    if os.path.exists(log):
+        os.remove(log)
+    rc = run(["make", "-s", f"-j{os.cpu_count() or 1}", "all", "ide-image"],
+             base, 600, log)
+    if rc != 0:
+        raise SystemExit(f"mutants: the lab {lab} solution tree does not "
+                         f"build; see {log}:\n{tail(log)}")
+    return base
+
+
+def try_mutant(lab, name, patch, base, work, scale):
+    """Grade one mutant; return (verdict, detail, seconds)."""
+    t0 = time.monotonic()
+    tree = os.path.join(work, f"lab{lab}", name)
+    log = tree + ".log"
+    shutil.rmtree(tree, ignore_errors=True)
+    if os.path.exists(log):
+        os.remove(log)
+    shutil.copytree(base, tree, symlinks=True)
+    rc = run(["patch", "-p1", "-s", "--no-backup-if-mismatch", "-i", patch],
+             tree, 60, log)
+    if rc != 0:
+        return "BROKEN", f"the patch does not apply ({log})", 0
+    rc = run(["make", "-s", "all", "ide-image"], tree, 600, log)
+    if rc != 0:
+        return "BROKEN", f"does not build:\n{tail(log)}", 0
+    results = os.path.join(tree, "results.json")
+    rc = run(["make", "-s", "grade", f"LAB={lab}", f"GRADE_JSON={results}",
+              "GRADE_ARGS=-j1 -x"], tree, GRADE_SECONDS * scale, log)
+    secs = time.monotonic() - t0
+    if rc is None:
+        return "BROKEN", f"grading did not end in {GRADE_SECONDS * scale:g} s ({log})", secs
+    try:
+        with open(results) as f:
+            res = json.load(f)
+    except (OSError, ValueError):
+        return "BROKEN", f"the grader wrote no results ({log}):\n{tail(log)}", secs
+    lost = [t for t in res["tests"] if t["status"] != "passed"]
+    if lost:
+        return "killed", lost[0]["name"], secs
+    return "SURVIVED", f"scored {res['score']} with every test passing ({log})", secs
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="grade every lab's mutants")
+    ap.add_argument("--lab", type=int, help="only this lab")
+    ap.add_argument("--only", help="only these mutants (comma-separated names)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = ap.parse_args(argv)
+
+    labs = labtree.labs_info(ROOT)
+    nums = [args.lab] if args.lab else sorted(labs)
+    only = set(args.only.split(",")) if args.only else None
+    work = os.path.join(ROOT, "build", "mutants")
+    scale = float(os.environ.get("GRADER_TIMEOUT_SCALE", "1") or 1)
+
+    jobs = []
+    for lab in nums:
+        if lab not in labs:
+            raise SystemExit(f"mutants: no lab {lab}")
+        ms = [m for m in mutants_of(ROOT, labs[lab])
+              if only is None or m[0] in only]
+        if not ms:
+            print(f"mutants: lab {lab} has no mutants", flush=True)
+            continue
+        base = prepare_base(ROOT, lab, work)
+        jobs += [(lab, name, desc, patch, base) for name, desc, patch in ms]
+    if not jobs:
+        raise SystemExit("mutants: nothing to check")
+
+    bad = 0
+    with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        futs = {pool.submit(try_mutant, lab, name, patch, base, work, scale):
+                (lab, name, desc) for lab, name, desc, patch, base in jobs}
+        for fut in concurrent.futures.as_completed(futs):
+            lab, name, desc = futs[fut]
+            verdict, detail, secs = fut.result()
+            if verdict == "killed":
+                print(f"  killed    lab {lab} {name:28} by {detail} ({secs:.0f} s)",
+                      flush=True)
+            else:
+                bad += 1
+                print(f"  {verdict:9} lab {lab} {name:28} {desc}\n"
+                      f"            {detail}", flush=True)
+    print(f"mutants: {len(jobs) - bad} of {len(jobs)} lost points"
+          + (f"; {bad} did not (a surviving mutant is a missing test)" if bad else ""),
+          flush=True)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
