@@ -199,8 +199,8 @@ boot_memranges(struct memrange *r, int max)
 //   // report its usable RAM, at most max ranges, physical, in whole pages
 //   // and inside [EXTMEM, PHYSLIMIT), as the top of this file promises.
 //   // Report RAM, not free memory: kinit() itself keeps out what is in use
-//   // at boot. CMOS remains the answer only when there is no map (our own
-//   // boot sector, make qemu-ide).
+//   // at boot. CMOS remains the answer only when no usable range was kept:
+//   // no map (our own boot sector, make qemu-ide), or nothing usable in it.
 //   // Traps: the map's addresses and lengths are 64-bit and may lie past
 //   // 4 GiB; its entries need not all have the same size; NMEMRANGE
 //   // (param.h) bounds how many ranges anyone keeps.

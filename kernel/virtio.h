@@ -8,14 +8,12 @@
 // Device Operation.
 //
 // A virtqueue of N entries is three arrays in guest memory, shared with
-// the device. The legacy interface wants them in one physically contiguous
-// block whose page frame number the driver writes to QUEUE_PFN:
-//
-//   offset 0                   descriptor table  16*N bytes   driver writes
-//   offset 16*N                available ring    6+2*N bytes  driver writes
-//   next multiple of 4096      used ring         6+8*N bytes  device writes
-//
-// For N = 256 that is 4096 + 518 (padded to 8192) + 2054 bytes: 3 pages.
+// the device: the descriptor table and the available ring, which the
+// driver writes, and the used ring, which the device writes. The legacy
+// interface wants all three in one physically contiguous block, laid out
+// by rules of its own (the sections above), whose page frame number the
+// driver writes to QUEUE_PFN. virtio_net.c sets aside VIRTQ_PAGES pages a
+// queue: work out from the rules why that is enough for 256 entries.
 
 // Registers, as offsets from the I/O BAR. Widths in bits.
 #define VIRTIO_PCI_HOST_FEATURES  0x00  // 32 R: features the device offers
