@@ -73,16 +73,21 @@ def echoed(frame):
     return f[6:12] + f[0:6] + f[12:]
 
 
+def _nth(label, got, total):
+    """'frame 3 of 10', or just the label when there is one frame."""
+    return label if total == 1 else f"{label} {got} of {total}"
+
+
 def _explain_mismatch(label, got, wants, r, total):
     """Why frame r is not the echo of frame number got: a later frame in
     its place (so frames were lost), or a damaged frame."""
     for k in range(got + 1, len(wants)):
         if r == wants[k]:
             lost = k - got
-            return (f"{label} {got} of {total} never came back; {label} {k} "
+            return (f"{_nth(label, got, total)} never came back; {label} {k} "
                     f"arrived in its place ({lost} frame{'s' if lost > 1 else ''} "
                     f"lost)")
-    return (f"{label} {got} of {total} comes back intact and in order "
+    return (f"{_nth(label, got, total)} comes back intact and in order "
             f"(first difference at byte {first_difference(r, wants[got])})")
 
 
@@ -104,8 +109,9 @@ def echo(m, frames, start=True, finish=True, label="frame", timeout=20):
             peer.send(frames[sent])
             sent += 1
         r = peer.recv(limit, raw=True)
-        check(r is not None, f"{label} {got} of {len(frames)} comes back "
-              f"within {limit:.0f} s ({got} did)", describe(wants[got]), "nothing")
+        check(r is not None, f"{_nth(label, got, len(frames))} comes back "
+              f"within {limit:.0f} s" + (f" ({got} did)" if len(frames) > 1 else ""),
+              describe(wants[got]), "nothing")
         check(r == wants[got],
               _explain_mismatch(label, got, wants, r, len(frames)),
               describe(wants[got]), describe(r))
@@ -142,6 +148,21 @@ class Drain:
             r = self.peer.recv(0.2, raw=True)
             if r is not None:
                 self.frames.append(r)
+
+    def expect(self, m, want, stall=10, what="frames from the guest"):
+        """Wait until want frames have come while the guest works, failing
+        as soon as none has come for stall seconds (scaled) or the machine
+        panics, instead of sitting out one long timeout."""
+        limit = stall * scale()
+        seen, last = len(self.frames), time.monotonic()
+        while len(self.frames) < want:
+            m.watch(0.25, what)
+            if len(self.frames) != seen:
+                seen, last = len(self.frames), time.monotonic()
+            elif time.monotonic() - last > limit:
+                check(False, f"{what}: they stopped coming after {seen} of "
+                      f"{want} (nothing for {limit:.0f} s)",
+                      f"{want} frames", f"{seen} frames")
 
     def finish(self, want, timeout=10):
         """Wait until want frames have come (or timeout); return them."""

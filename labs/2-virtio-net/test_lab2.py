@@ -71,8 +71,10 @@ def test_send(boot):
     payload = secrets.token_bytes(46)
     want = dst + mac + ETHERTYPE + payload
     d = Drain(m.peer)
-    m.run(f"ethersend {mac_str(dst)} 88b5 {payload.hex()} 300", timeout=120)
+    m.sendline(f"ethersend {mac_str(dst)} 88b5 {payload.hex()} 300")
+    d.expect(m, 300, what="300 frames sent by ethersend")
     frames = d.finish(300)
+    m.expect(r"ethersend: sent", 30, what="ethersend to finish")
     good = sum(1 for f in frames if f == want)
     check(good == 300, "300 frames sent in a row all arrive intact",
           "300 intact frames", f"{good} intact of {len(frames)} received")
