@@ -48,9 +48,7 @@ void            disk_init(void);
 void            disk_rw(struct buf*);
 
 // LAB 2: BEGIN
-// ether.c
-void            etherinit(void);
-void            ether_input(const uchar *frame, int len);
+// ether.c (the rest of the network-device seam is in net.h)
 void            ether_dump(void);
 // LAB 2: END
 
@@ -233,16 +231,7 @@ void            uartputc(int);
 
 // LAB 2: BEGIN
 // virtio_net.c
-struct nicinfo {                        // what ifconfig shows
-  uchar mac[6];
-  int link;                             // 1: link up
-  int irq;                              // IRQ line, or -1 when polling
-  uint rx, tx;                          // frames received, sent
-  uint rxbad;                           // malformed frames dropped
-};
 int             virtio_net_attach(struct pci_func*);
-int             virtio_net_transmit(const void *frame, int len);
-int             virtio_net_info(struct nicinfo*);
 // LAB 2: END
 
 // vga.c

@@ -10,11 +10,13 @@
 //                              (or "poll"), counters; each read() returns
 //                              the whole current line. ifconfig prints it.
 //
-// The NIC driver hands every good frame to ether_input(), from its
-// interrupt handler or poller. Frames wait in a fixed ring of NETHERQ
-// frames until a reader takes them; when the ring is full, new frames are
-// dropped and counted, so a program that stops reading costs memory only
-// once and never stalls the driver.
+// The network-device seam (netdev.c) hands every good frame to
+// ether_deliver(), from the driver's interrupt handler or poller, under
+// the driver's lock: it must not sleep. Frames wait in a fixed ring of
+// NETHERQ frames until a reader takes them; when the ring is full, new
+// frames are dropped and counted, so a program that stops reading costs
+// memory only once and never stalls the driver. Writes go out through
+// netdev_transmit(); this file never names a driver.
 
 #include "types.h"
 #include "param.h"
@@ -25,10 +27,9 @@
 #include "mmu.h"
 #include "proc.h"
 #include "defs.h"
+#include "net.h"
 
 #define NETHERQ       64          // received frames waiting for readers
-#define ETH_FRAME_MIN 14
-#define ETH_FRAME_MAX 1514
 
 #define ETHER_MINOR_FRAMES 0
 #define ETHER_MINOR_INFO   1
@@ -42,18 +43,18 @@ static struct {
   struct spinlock lock;
   struct frame q[NETHERQ];
   uint head;                  // frames taken by readers (wraps)
-  uint tail;                  // frames put by ether_input (wraps)
+  uint tail;                  // frames put by ether_deliver (wraps)
   uint ndrop;                 // frames dropped because q was full
 } rxq;
 
-// Called by the NIC driver for every frame it receives.
+// Called by netdev_input() for every frame the NIC receives.
 void
-ether_input(const uchar *data, int len)
+ether_deliver(const uchar *data, int len)
 {
   struct frame *fr;
 
   if(len < ETH_FRAME_MIN || len > ETH_FRAME_MAX)
-    panic("ether_input: bad length");     // the driver checks this
+    panic("ether_deliver: bad length");   // netdev_input checks this
   acquire(&rxq.lock);
   if(rxq.tail - rxq.head == NETHERQ){
     rxq.ndrop++;
@@ -72,11 +73,10 @@ ether_input(const uchar *data, int len)
 static int
 ether_readframe(struct file *f, int user_dst, uint addr, int n)
 {
-  struct nicinfo ni;
   struct frame *fr;
   int m;
 
-  if(virtio_net_info(&ni) < 0)
+  if(!netdev_present())
     return -1;                            // no NIC: nothing will ever come
   acquire(&rxq.lock);
   while(rxq.head == rxq.tail){
@@ -134,11 +134,11 @@ puthex2(char *p, uchar b)
 static int
 ether_infoline(char *buf)
 {
-  struct nicinfo ni;
+  struct netdev_info ni;
   char *p = buf;
   int i;
 
-  if(virtio_net_info(&ni) < 0)
+  if(netdev_info(&ni) < 0)
     return putstr(p, "no nic\n") - buf;
   p = putstr(p, "mac ");
   for(i = 0; i < 6; i++){
@@ -212,7 +212,7 @@ etherwrite(struct file *f, int user_src, uint addr, int n)
     return -1;
   r = -1;
   if(either_copyin(buf, user_src, addr, n) == 0)
-    r = virtio_net_transmit(buf, n);
+    r = netdev_transmit(buf, n);
   kfree(buf);
   return r;
 }
@@ -227,8 +227,10 @@ ether_dump(void)
   cprintf("ether0: %s", line);
 }
 
+// Called by netdev_register(): the device files go live with the NIC;
+// without one, opening them finds no devsw entry and fails at once.
 void
-etherinit(void)
+ether_init(void)
 {
   initlock(&rxq.lock, "etherq");
   devsw[ETHER].read = etherread;

@@ -17,8 +17,9 @@
 // two descriptors; nothing needs a descriptor free list.
 //
 // RX: all slots are posted at attach time. When the device has filled one
-// (it appears in the used ring), the frame is checked, copied to ether.c's
-// receive queue, and the slot is posted again.
+// (it appears in the used ring), the frame is checked, handed to the
+// network-device seam (netdev_input, which copies it for its users), and
+// the slot is posted again.
 // TX: the frame is copied into a free slot, the chain is put in the
 // available ring and the device is notified, every time (BitVisor needs the
 // notification). Slots come back through the TX used ring; a sender that
@@ -44,13 +45,12 @@
 #include "x86.h"
 #include "pci.h"
 #include "virtio.h"
+#include "net.h"
 
 #define VIRTQ_MAX     256                 // largest queue we have memory for
 #define VIRTQ_PAGES   3                   // legacy ring of VIRTQ_MAX entries
 #define NSLOT         (VIRTQ_MAX / 2)     // two descriptors per buffer
 
-#define ETH_FRAME_MIN 14                  // a bare Ethernet header
-#define ETH_FRAME_MAX 1514                // header + 1500-byte payload, no FCS
 
 // A virtqueue as the driver sees it.
 struct virtq {
@@ -323,7 +323,7 @@ virtio_net_rx_used(void)
        len > sizeof(struct virtio_net_hdr) + ETH_FRAME_MAX){
       vnet.nrxbad++;
     } else {
-      ether_input(rxbuf[id/2].frame, len - sizeof(struct virtio_net_hdr));
+      netdev_input(rxbuf[id/2].frame, len - sizeof(struct virtio_net_hdr));
       vnet.nrx++;
     }
     virtq_add_rx_buffer(id / 2);
@@ -335,7 +335,7 @@ virtio_net_rx_used(void)
   // LAB 2: STUB
   // // Lab 2: take every buffer the device has filled (virtio 0.9.5, 2.4.2;
   // // Appendix C, Packet Receive Interrupt). A good frame goes, without its
-  // // virtio_net_hdr, to ether_input() and counts in vnet.nrx; a bad entry
+  // // virtio_net_hdr, to netdev_input() and counts in vnet.nrx; a bad entry
   // // counts in vnet.nrxbad. Every buffer goes back to the device, which is
   // // told once, if any went back. Caller holds vnet.lock, in the interrupt
   // // handler or the poller: do not sleep. Returns how many buffers went
@@ -395,8 +395,8 @@ virtio_net_poller(void *arg)
 }
 
 // Send one Ethernet frame of len bytes (14..1514). Sleeps while every TX
-// slot is in flight. Returns len, or -1.
-int
+// slot is in flight. Returns len, or -1. (struct netdev's transmit.)
+static int
 virtio_net_transmit(const void *frame, int len)
 {
   static int next;              // where to start looking for a free slot
@@ -439,8 +439,9 @@ virtio_net_transmit(const void *frame, int len)
   return len;
 }
 
-int
-virtio_net_info(struct nicinfo *ni)
+// What ifconfig shows. (struct netdev's info.)
+static int
+virtio_net_info(struct netdev_info *ni)
 {
   acquire(&vnet.lock);
   if(!vnet.present){
@@ -506,6 +507,13 @@ virtio_net_fail(char *why)
   return -1;
 }
 
+// How the network-device seam (netdev.c) reaches this driver.
+static struct netdev vnet_netdev = {
+  .name = "virtio_net",
+  .transmit = virtio_net_transmit,
+  .info = virtio_net_info,
+};
+
 // Called by pci.c for device 1AF4:1000, with I/O decoding and bus
 // mastering on. Brings the device up in the order the virtio spec asks:
 // reset, ACKNOWLEDGE, DRIVER, features, queues, DRIVER_OK.
@@ -543,9 +551,9 @@ virtio_net_attach(struct pci_func *f)
     if(virtq_add_rx_buffer(i) < 0)
       return virtio_net_fail("cannot post RX buffers");
   }
-  // The device files go live with the NIC: without one, reading them
-  // fails at once (file.c finds no devsw entry) instead of waiting forever.
-  etherinit();
+  // Frames may reach the seam as soon as the device runs: register first.
+  memmove(vnet_netdev.mac, vnet.mac, sizeof(vnet_netdev.mac));
+  netdev_register(&vnet_netdev);
   virtio_net_irqinit(f);
   vio_outb(VIRTIO_PCI_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
            VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_DRIVER_OK);

@@ -1,0 +1,38 @@
+// The network-device seam: what a NIC driver and the users of its frames
+// share (netdev.c has the contract; ether.c and, from lab 3, the TCP/IP
+// stack are the users).
+
+#define ETH_ADDR_LEN  6
+#define ETH_FRAME_MIN 14                  // a bare Ethernet header
+#define ETH_FRAME_MAX 1514                // header + 1500-byte payload, no FCS
+
+// What ifconfig shows about a NIC.
+struct netdev_info {
+  uchar mac[ETH_ADDR_LEN];
+  int link;                               // 1: link up
+  int irq;                                // IRQ line, or -1 when polling
+  uint rx, tx;                            // frames received, sent
+  uint rxbad;                             // malformed frames dropped
+};
+
+// A NIC as its driver registers it.
+struct netdev {
+  char *name;                             // the driver's, for messages
+  uchar mac[ETH_ADDR_LEN];
+  // Send one frame of ETH_FRAME_MIN..ETH_FRAME_MAX bytes; returns len or
+  // -1. May sleep (for a free TX slot): thread context only.
+  int (*transmit)(const void *frame, int len);
+  int (*info)(struct netdev_info *ni);    // 0, or -1 if the NIC is gone
+};
+
+// netdev.c
+void            netdev_register(struct netdev *dev);
+int             netdev_present(void);
+int             netdev_transmit(const void *frame, int len);
+int             netdev_info(struct netdev_info *ni);
+void            netdev_input(const uchar *frame, int len);
+
+// ether.c: the raw-frame device files, one user of the seam
+// (ether_dump, for the console's ^P, is in defs.h)
+void            ether_init(void);
+void            ether_deliver(const uchar *frame, int len);
