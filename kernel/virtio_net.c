@@ -185,8 +185,8 @@ virtq_setup(struct virtq *vq, int index, uchar *mem)
   // LAB 2: END
 }
 
-// Offer RX slot i to the device: a chain of the header (device writes)
-// and the frame buffer (device writes). The caller notifies.
+// Offer RX slot i to the device, for it to fill with a received frame.
+// The caller notifies.
 static int
 virtq_add_rx_buffer(int i)
 {
