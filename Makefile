@@ -5,7 +5,8 @@
 #   make qemu-gdb   the same, stopped for gdb (run `gdb` in this directory)
 #   make test       install what is missing, build, run every check
 #   make bench      print boot-time (and other) figures
-#   make setup      install the Debian packages the kit needs
+#   make setup      install the Debian packages the kit needs, fetch lwIP
+#   make distclean  make clean, and remove what setup fetched (mk/lwip.mk)
 #
 # Everything is built under $(B). Kernel and user sources are found by
 # wildcard, so a lab tree in which later labs' files are absent still builds.
@@ -140,22 +141,26 @@ $(B)/bvlab-ide.img: $(B)/bootblock $(B)/kernel.elf
 
 # ---------------------------------------------------------------- running
 
-QEMUOPTS = -smp $(CPUS) -m $(MEM) -nographic -no-reboot
+# The machine is the grader's: grader/run.py builds its command line with
+# the function that builds every test's (grader/platform.py), so `make qemu`
+# boots what `make grade` boots, with the serial console on this terminal
+# (Ctrl-a x quits). QEMUEXTRA adds QEMU arguments verbatim.
+QEMUEXTRA ?=
+RUNQEMU = $(PYTHON) -m grader.run --qemu $(QEMU) --mem $(MEM) --smp $(CPUS) \
+          $(if $(QEMUEXTRA),--extra '$(QEMUEXTRA)')
 
 qemu: setup-if-needed $(B)/bvlab.iso
-	$(QEMU) -cdrom $(B)/bvlab.iso $(QEMUOPTS)
+	$(RUNQEMU)
 
-# The IDE disk is copied so a run never changes the built file system.
+# The IDE disks are opened with snapshot=on: a run never changes them.
 qemu-ide: setup-if-needed $(B)/bvlab-ide.img $(B)/fs.img
-	cp $(B)/fs.img $(B)/fs-run.img
-	$(QEMU) -drive file=$(B)/bvlab-ide.img,index=0,media=disk,format=raw \
-		-drive file=$(B)/fs-run.img,index=1,media=disk,format=raw $(QEMUOPTS)
+	$(RUNQEMU) --boot ide
 
 GDBPORT ?= $(shell expr `id -u` % 5000 + 25000)
 
 qemu-gdb: setup-if-needed $(B)/bvlab.iso .gdbinit
 	@echo "*** Now run 'gdb -x .gdbinit' in another window (port $(GDBPORT))."
-	$(QEMU) -cdrom $(B)/bvlab.iso $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+	$(RUNQEMU) --gdb $(GDBPORT)
 
 .gdbinit: tools/gdbinit.in
 	sed 's/@GDBPORT@/$(GDBPORT)/; s|@KERNEL@|$(B)/kernel.elf|' $< > $@
@@ -168,9 +173,11 @@ PACKAGES := qemu-system-x86 grub-pc-bin grub-common xorriso mtools gcc-multilib 
 
 setup:
 	@tools/setup.sh $(PACKAGES)
+	@$(LWIP_FETCH)
 
 setup-if-needed:
 	@tools/setup.sh --check $(PACKAGES) || tools/setup.sh $(PACKAGES)
+	@$(LWIP_FETCH)
 
 # Run the kit's checks on every core when pytest-xdist is there.
 PYTEST_PAR = $(shell $(PYTHON) -c 'import xdist' 2>/dev/null && printf -- '-n auto')

@@ -4,15 +4,20 @@ A small helper for the kit's own checks and benchmarks (tests/test_boot.py,
 tests/test_fuzz.py, tools/bench/boot_time.py). The lab grader has its own,
 richer machine in grader/machine.py; this one only boots, runs shell
 commands and watches for panics, with no test directory, repro script or
-platform choice around it.
+platform choice around it. The QEMU command line is the grader's
+(grader/platform.py builds every one the kit uses).
 """
 import os
 import re
 import time
 
+import sys
+
 import pexpect
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, TOP)
+from grader.platform import BootSpec, Image, qemu_launch  # noqa: E402
 ISO = os.path.join(TOP, "build", "bvlab.iso")
 PROMPT = "\\$ "
 TROUBLE = ["panic: ", "error: ", pexpect.EOF, pexpect.TIMEOUT]
@@ -24,27 +29,26 @@ class BootError(Exception):
 
 def qemu_command(qemu="qemu-system-i386", mem=128, smp=2, machine=None,
                  iso=ISO, extra=()):
-    """QEMU booting the GRUB ISO iso (none: extra says what to boot),
-    serial console on stdio."""
-    cmd = [qemu, "-m", str(mem), "-smp", str(smp),
-           "-display", "none", "-serial", "stdio", "-monitor", "none",
-           "-no-reboot"]
-    if iso:
-        cmd += ["-cdrom", iso]
-    if machine:
-        cmd += ["-machine", machine]
-    return cmd + list(extra)
+    """QEMU booting the GRUB ISO iso, serial console on stdio: the
+    grader's own command line (grader/platform.py), with no NIC."""
+    d, name = os.path.split(os.path.abspath(iso))
+    cmd = _grader_argv(BootSpec(qemu=qemu, mem=mem, smp=smp, machine=machine,
+                                extra=tuple(extra)), d)
+    if name != "bvlab.iso":
+        cmd[cmd.index("-cdrom") + 1] = os.path.abspath(iso)
+    return cmd
 
 
 def ide_command(build_dir):
     """QEMU booting build_dir's IDE image (the lab-1 starting point: our
-    boot sector and kernel on disk 0, fs.img on disk 1). The disks are
-    opened with snapshot=on: a run never changes the built images."""
-    disks = []
-    for index, name in enumerate(("bvlab-ide.img", "fs.img")):
-        disks += ["-drive", f"file={os.path.join(build_dir, name)},"
-                  f"index={index},media=disk,format=raw,snapshot=on"]
-    return qemu_command(iso=None, extra=disks)
+    boot sector and kernel on disk 0, fs.img on disk 1), as the grader
+    boots it: the disks are opened with snapshot=on, so a run never
+    changes the built images."""
+    return _grader_argv(BootSpec(boot="ide"), os.path.abspath(build_dir))
+
+
+def _grader_argv(spec, image_dir):
+    return qemu_launch(spec, image_dir, Image(image_dir)).argv
 
 
 class Machine:
