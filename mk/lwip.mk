@@ -1,0 +1,54 @@
+# lwIP 2.1.3, the TCP/IP stack that lab 3 ports into the kernel: where its
+# sources are and which of them the kernel will build.
+#
+#   make lwip-check     check that the tree is there, is 2.1.3, and holds
+#                       every file of the lists below
+#   make distclean      make clean, and remove fetched/ (the next setup
+#                       fetches lwIP again)
+#   LWIP_SRC=dir        use that lwIP 2.1.3 tree instead of the fetched one
+#
+# lwIP is a dependency, never committed: make setup and setup-if-needed run
+# tools/fetch-lwip.sh, which unpacks Debian's orig tarball (SHA-256 checked)
+# into $(LWIP_FETCHED), or only checks the tree LWIP_SRC names.
+# The file lists are lwIP's own, read from its src/Filelists.mk. The kernel
+# does not build them yet: that comes with the port (kernel/net/).
+
+LWIP_VERSION := 2.1.3
+LWIP_FETCHED := fetched/lwip-$(LWIP_VERSION)
+LWIP_GIVEN   := $(if $(LWIP_SRC),$(abspath $(LWIP_SRC)))
+LWIP_DIR     := $(or $(LWIP_GIVEN),$(LWIP_FETCHED))
+LWIP_INC     := $(LWIP_DIR)/src/include
+
+# Run by setup and setup-if-needed, after the packages (apt-get source
+# needs dpkg-dev). It is told only the tree the user gave.
+LWIP_FETCH    = LWIP_SRC='$(LWIP_GIVEN)' tools/fetch-lwip.sh
+
+# The makes that this one starts in other trees (lab trees, mutants, student
+# repositories under test) use this checkout's lwIP instead of each fetching
+# its own: they find it in LWIP_SRC, exported, absolute.
+override LWIP_SRC := $(abspath $(LWIP_DIR))
+export LWIP_SRC
+
+# Filelists.mk names its files under $(LWIPDIR). Before the first fetch
+# there is no such file, and the lists are empty.
+LWIPDIR      := $(LWIP_DIR)/src
+-include $(LWIPDIR)/Filelists.mk
+
+# The core, IPv4, the sequential and socket APIs, and Ethernet (ARP).
+LWIP_SRCS    := $(COREFILES) $(CORE4FILES) $(APIFILES) \
+                $(filter %/netif/ethernet.c,$(NETIFFILES))
+
+.PHONY: lwip-check distclean
+
+lwip-check:
+	@tools/fetch-lwip.sh --check $(LWIP_DIR)
+	@test -n "$(LWIP_SRCS)" || { echo "lwip-check: no file lists read from" \
+		"$(LWIPDIR)/Filelists.mk (fetched by this very make? run it again)"; exit 1; }
+	@ok=1; for f in $(LWIP_SRCS); do \
+		test -f "$$f" || { echo "lwip-check: $$f is missing"; ok=0; }; \
+	done; test $$ok = 1
+	@echo "lwip-check: lwIP $(LWIP_VERSION) in $(LWIP_DIR): all $(words $(LWIP_SRCS))" \
+		"files of its core, IPv4, API and Ethernet lists are there"
+
+distclean: clean
+	rm -rf fetched
