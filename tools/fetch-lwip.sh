@@ -6,9 +6,11 @@
 # repository. We take Debian's source package `lwip` (2.1.3+dfsg1), whose
 # orig tarball we check against a SHA-256 fixed here, so every machine
 # builds the same lwIP whichever mirror served it. We unpack the orig
-# tarball only, not Debian's patches: those adapt lwIP to Debian's shared
-# library and its unix port, which the kernel does not use; the kernel
-# builds upstream's sources as they are.
+# tarball only (upstream's 2.1.3 release less its generated Doxygen
+# output), not Debian's patches: those add a unix port for Debian's
+# liblwip, a socket count and a callback variant that upstream lacks, and
+# a fix (CVE-2020-8597) in PPP, which the kernel does not build. The port
+# is written against upstream's 2.1.3 as released.
 #
 #   tools/fetch-lwip.sh                  fetch if needed; a no-op once done
 #   LWIP_SRC=dir tools/fetch-lwip.sh     use that lwIP 2.1.3 tree: only check it
