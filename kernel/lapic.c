@@ -310,26 +310,35 @@ timerinit(void)
   lapicw(TICR, timercount);
 }
 
-// Milliseconds since the timer was calibrated at boot.
+// Milliseconds since the timer was calibrated at boot. The count wraps
+// after 2^32 ms (49.7 days), as the tick-based fallback does, so callers
+// compare times by their signed difference (proc.c's sleep_until does).
 uint
 millis(void)
 {
-  uint64 now;
+  uint64 now, cycles;
   uint ms, old;
 
   if(tscperms == 0)
     return ticks * (1000 / HZ);
   // Another CPU's TSC may lag the boot CPU's a little: a reading from
-  // before tscboot would wrap to a huge difference, and its saturated
-  // quotient would then stick in lastms for good.
+  // before tscboot would wrap to a huge difference, and its quotient
+  // would then be a wild time that lastms might take up.
   now = rdtsc();
-  ms = now < tscboot ? 0 : div64(now - tscboot, tscperms);
+  cycles = now < tscboot ? 0 : now - tscboot;
+  // div64 saturates once the quotient needs more than 32 bits; reducing
+  // the high word modulo tscperms first gives the quotient modulo 2^32.
+  ms = div64((uint64)((uint)(cycles >> 32) % tscperms) << 32 | (uint)cycles,
+             tscperms);
 
   // Never return less than any CPU returned before: raise the shared mark
-  // with compare-and-swap, or return it if it is already higher.
+  // with compare-and-swap, or return it if it is already higher. "Higher"
+  // is a signed difference, so the mark follows the count across a wrap;
+  // the timer tick reads the clock HZ times a second, so the mark is
+  // never 2^31 ms behind.
   for(;;){
     old = lastms;
-    if(ms <= old)
+    if((int)(ms - old) <= 0)
       return old;
     if(__sync_bool_compare_and_swap(&lastms, old, ms))
       return ms;
