@@ -163,6 +163,8 @@ void            procdump(void);
 void            scheduler(void) __attribute__((noreturn));
 void            sched(void);
 void            sleep(void*, struct spinlock*);
+int             sleep_until(void *chan, struct spinlock *lk, uint deadline_ms);
+void            wakeup_deadlines(void);
 void            userinit(void);
 int             wait(uint addr);
 void            wakeup(void*);

@@ -34,6 +34,15 @@
 // SLEEPING on chan (and makes it RUNNABLE). There is no moment when the
 // sleeper has decided to sleep but is not yet findable.
 //
+// Sleeping with a deadline. sleep_until() is sleep() that also ends when
+// millis() reaches a deadline. The sleeper stores the deadline in its own
+// slot (wakeat) before it parks, under tablelock as always, and CPU 0's
+// timer tick calls wakeup_deadlines(), which looks at every timed sleeper
+// under that same lock. So a timed sleep ends on its own, whether or not
+// anyone ever calls wakeup() on its channel, at the first tick at or
+// after the deadline: the resolution is one tick, 1000/HZ ms. The lost
+// wakeup argument above covers the tick as it covers any other waker.
+//
 // The first process has no code of its own: its first run, in forkret(),
 // sets up the file system (which reads the disk and so may sleep, which
 // only a process can do) and exec()s /init from inside the kernel.
@@ -132,6 +141,8 @@ clearslot(struct proc *p)
   p->pid = 0;
   p->parent = 0;
   p->chan = 0;
+  p->timed = 0;
+  p->timedout = 0;
   p->killed = 0;
   p->xstate = 0;
   p->kthread = 0;
@@ -433,6 +444,7 @@ dropfiles(struct proc *p)
 }
 
 // Make every process asleep on chan runnable. Caller holds tablelock.
+// Channel 0 is no channel: sleep_until(0, ...) sleeps only for the time.
 static void
 wakeup_locked(void *chan)
 {
@@ -441,7 +453,7 @@ wakeup_locked(void *chan)
 
   for(i = 0; i < NPROC; i++){
     p = &proctab[i];
-    if(p->state != SLEEPING || p->chan != chan)
+    if(p->state != SLEEPING || p->chan != chan || chan == 0)
       continue;
     p->state = RUNNABLE;
   }
@@ -690,6 +702,88 @@ sleep(void *chan, struct spinlock *lk)
   park(p, chan);
   release(&tablelock);
   acquire(lk);
+}
+
+// Has the millisecond clock reached deadline at time now? A signed
+// difference stays right when the 32-bit count wraps (every 49.7 days),
+// for any deadline less than 2^31 ms (24.8 days) away.
+static int
+reached(uint deadline, uint now)
+{
+  return (int)(now - deadline) >= 0;
+}
+
+// Sleep on chan, as sleep() does, but only until millis() reaches
+// deadline_ms. lk is held on entry and on return and given up while
+// asleep; a wakeup(chan) cannot be lost, for the reasons in the file
+// comment. Returns 1 if the deadline ended the sleep, 0 if something else
+// did: a wakeup(chan), or kill(). Like sleep(), it may return for a
+// wakeup meant for another sleeper on chan, so the caller retests its
+// condition, then its deadline, and then, if it is a process that can be
+// killed, killed().
+//
+// It does not sleep at all, and returns at once, if the deadline has
+// already come (1) or the process has been killed (0): kill() wakes only
+// a process that is already asleep, and would miss one that was killed
+// after its last look at killed() but before it got here.
+//
+// chan 0 is a sleep that only the deadline or kill() ends; lk may then
+// be 0, since there is no condition to guard and so no wakeup to lose.
+// The deadline must be less than 2^31 ms ahead (see reached()).
+int
+sleep_until(void *chan, struct spinlock *lk, uint deadline_ms)
+{
+  struct proc *p = myproc();
+  int timedout;
+
+  if(p == 0)
+    panic("sleep_until: not in a process");
+  if(lk == 0 && chan != 0)
+    panic("sleep_until: caller holds no lock");
+
+  if(lk != &tablelock){
+    acquire(&tablelock);
+    if(lk)
+      release(lk);
+  }
+  timedout = reached(deadline_ms, millis());
+  if(!timedout && !p->killed){
+    p->wakeat = deadline_ms;
+    p->timed = 1;
+    park(p, chan);
+    timedout = p->timedout;
+    p->timed = 0;
+    p->timedout = 0;
+  }
+  if(lk != &tablelock){
+    release(&tablelock);
+    if(lk)
+      acquire(lk);
+  }
+  return timedout;
+}
+
+// End the sleep_until() of every process whose deadline has come. The
+// timer tick calls this on CPU 0, HZ times a second.
+void
+wakeup_deadlines(void)
+{
+  struct proc *p;
+  uint now;
+  int i;
+
+  acquire(&tablelock);
+  // Read the clock once we hold the lock, so that a sleeper which parked
+  // while we waited for it is not left a tick longer than it need be.
+  now = millis();
+  for(i = 0; i < NPROC; i++){
+    p = &proctab[i];
+    if(p->state != SLEEPING || !p->timed || !reached(p->wakeat, now))
+      continue;
+    p->timedout = 1;
+    p->state = RUNNABLE;
+  }
+  release(&tablelock);
 }
 
 // Wake every process sleeping on chan. Wakers should hold the lock that

@@ -40,6 +40,9 @@ struct proc {
   enum procstate state;
   struct proc *parent;         // who wait()s for us; init adopts orphans
   void *chan;                  // SLEEPING: the address we wait on
+  int timed;                   // SLEEPING in sleep_until(): wakeat is set
+  uint wakeat;                 // millis() at which the timer tick wakes us
+  int timedout;                // it was the tick, not a wakeup, that did
   int killed;                  // checked at the user/kernel boundary
   int xstate;                  // status handed to the parent by wait()
   int kthread;                 // kernel thread: never runs in user mode

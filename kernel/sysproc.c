@@ -3,10 +3,11 @@
 // These are thin: each one fetches its arguments through syscall.c's
 // arg*() helpers, which validate them, and leaves the real work to
 // proc.c. Time crosses this interface in milliseconds. uptime() reads
-// the calibrated millisecond clock of lapic.c directly; sleep() waits on
-// the timer tick (HZ per second) but measures the time with that same
-// clock, because the first tick after the call can arrive at any moment
-// and counting ticks would come up to one tick short.
+// the calibrated millisecond clock of lapic.c directly; sleep() is
+// proc.c's sleep_until() with a deadline on that same clock, not a count
+// of timer ticks, because the first tick after the call can arrive at
+// any moment and counting ticks would come up to one tick short. It ends
+// at the first tick (1000/HZ ms apart) once the deadline has come.
 
 #include "types.h"
 #include "x86.h"
@@ -26,27 +27,19 @@ sys_uptime(void)
   return millis();
 }
 
-// Block the current process for at least ms milliseconds. Every timer
-// tick wakes all sleepers on &ticks, so we look at the clock each time
-// and go back to sleep if the time is not up. Returns -1 early if the
-// process is killed meanwhile.
+// Block the current process for at least ms milliseconds, which must be
+// below 2^31. The sleep has no channel, so only its deadline or kill()
+// ends it: returns 0 on time, -1 early if the process is killed meanwhile.
 static int
 napms(uint ms)
 {
-  uint start;
-  int r = 0;
+  uint deadline = millis() + ms;
 
-  acquire(&tickslock);
-  start = millis();
-  while(millis() - start < ms){
-    if(killed(myproc())){
-      r = -1;
-      break;
-    }
-    sleep(&ticks, &tickslock);
+  while(!sleep_until(0, 0, deadline)){
+    if(killed(myproc()))
+      return -1;
   }
-  release(&tickslock);
-  return r;
+  return 0;
 }
 
 // sleep(ms): 0 after at least ms milliseconds, -1 for a negative ms or if

@@ -6,9 +6,10 @@
 // three kinds of trap:
 //
 //  * system calls (int $T_SYSCALL from user mode): handed to syscall();
-//  * device interrupts: the LAPIC timer keeps `ticks` and preempts the
-//    running process; every other device line is dispatched through a
-//    small table that drivers fill with irq_register() at boot;
+//  * device interrupts: the LAPIC timer keeps `ticks`, ends timed sleeps
+//    and preempts the running process; every other device line is
+//    dispatched through a small table that drivers fill with
+//    irq_register() at boot;
 //  * exceptions: a fault in user code kills the process (never the
 //    machine), a fault in the kernel is a bug and panics.
 //
@@ -84,7 +85,8 @@ irq_register(int irq, void (*handler)(void))
 }
 
 // Count a tick (CPU 0 only, so `ticks` measures time and not the number of
-// CPUs) and wake the processes in sleep() waiting for time to pass.
+// CPUs), wake the processes in sleep() waiting for time to pass, and end
+// every sleep_until() whose deadline has come.
 static void
 clockintr(void)
 {
@@ -93,6 +95,7 @@ clockintr(void)
     ticks++;
     wakeup(&ticks);
     release(&tickslock);
+    wakeup_deadlines();
   }
   lapiceoi();
 }

@@ -1219,6 +1219,53 @@ sleeptime(void)
   check(uptime() - t0 < 1000, "sleep(0) took too long");
 }
 
+// sleep(ms) ends by itself at its deadline, with nothing else to wake it:
+// never early, and not a multiple of ms late. The kernel checks deadlines
+// once a tick (10 ms); 200 ms more covers a busy host. The best of three
+// must be on time, so one moment without a CPU is not a failure.
+static void
+sleepdeadline(void)
+{
+  int i, t0, took, best = 1 << 30;
+
+  for(i = 0; i < 3; i++){
+    t0 = uptime();
+    check(sleep(50) == 0, "sleep did not return 0");
+    took = uptime() - t0;
+    if(took < 50)
+      failv("sleep(50) took only ms:", took);
+    if(took < best)
+      best = took;
+  }
+  if(best > 50 + 200)
+    failv("sleep(50) took at best ms:", best);
+}
+
+// Sleeps overlap: four children that each sleep(200) at once are all done
+// long before the 800 ms that sleeps taken one after another would need.
+// Best of three rounds, as above.
+static void
+sleepmany(void)
+{
+  int pids[4], st[4], i, round, t0, took, best = 1 << 30;
+
+  for(round = 0; round < 3 && best >= 600; round++){
+    t0 = uptime();
+    for(i = 0; i < NELEM(pids); i++)
+      pids[i] = spawn(child_sleep, 200);
+    waitall(pids, st, NELEM(pids));
+    took = uptime() - t0;
+    for(i = 0; i < NELEM(pids); i++)
+      check(st[i] == 0, "a sleeping child failed");
+    if(took < 200)
+      failv("four sleep(200) children were done after ms:", took);
+    if(took < best)
+      best = took;
+  }
+  if(best >= 600)
+    failv("four overlapping sleep(200) took at best ms:", best);
+}
+
 // ---------------------------------------------------------------- bad input
 
 static void
@@ -1357,6 +1404,8 @@ struct test {
   { "faults",     faults },
   { "malloc",     mallocfree },
   { "sleep",      sleeptime },
+  { "deadline",   sleepdeadline },
+  { "sleepmany",  sleepmany },
   { "badptr",     badptr },
   { "badfd",      badfd },
 };
