@@ -1,6 +1,9 @@
 // The console: formatted kernel output, panic, and the terminal that user
 // programs read and write as device CONSOLE.
 //
+// cprintf is the console's end of the formatting core in printfmt.c,
+// which snprintf shares.
+//
 // Output goes to every console device at once: the serial ports that
 // uart.c chose from the command line, and the VGA screen. Input comes from
 // the serial ports and the PS/2 keyboard, all through consoleintr(), which
@@ -114,53 +117,21 @@ consputc(int c)
 
 // ---------------------------------------------------------------- cprintf
 
-// Print x in the given base (at most 16), at least width characters wide,
-// padded with zeroes or spaces; neg puts a minus sign in front.
+// vformat's sink for the consoles.
 static void
-printint(uint x, int base, int neg, int width, int zero)
+consput(int c, void *unused)
 {
-  char rev[16];                 // digits, least significant first
-  int ndig = 0, pad, v;
-
-  do {
-    v = x % base;
-    rev[ndig++] = v < 10 ? '0' + v : 'a' + (v - 10);
-    x /= base;
-  } while(x != 0);
-
-  // A zero-padded number keeps its sign in front of the zeroes ("-007");
-  // a space-padded one right before the digits ("  -7").
-  pad = width - ndig - (neg != 0);
-  if(neg && zero)
-    consputc('-');
-  for(; pad > 0; pad--)
-    consputc(zero ? '0' : ' ');
-  if(neg && !zero)
-    consputc('-');
-  while(ndig > 0)
-    consputc(rev[--ndig]);
+  consputc(c);
 }
 
-// Print one string argument; a null pointer prints as "(null)".
-static void
-printstr(char *s)
-{
-  if(s == 0)
-    s = "(null)";
-  while(*s)
-    consputc(*s++);
-}
-
-// Print a formatted string. Understands %d %u %x %p %s %c %%, with an
-// optional width (and a leading 0 for zero padding) on the numbers.
-// Arguments are fetched with gcc's variadic builtins; every conversion
-// takes one 32-bit word.
+// Print a formatted string on every console; printfmt.c says which
+// formats it understands. The whole message is printed under tty.lock, so
+// lines from different CPUs do not mix.
 void
 cprintf(char *fmt, ...)
 {
   __builtin_va_list ap;
-  char *f;
-  int c, width, zero, locking, d;
+  int locking;
 
   locking = tty.locking;
   if(locking)
@@ -169,52 +140,7 @@ cprintf(char *fmt, ...)
     panic("cprintf: null fmt");
 
   __builtin_va_start(ap, fmt);
-  for(f = fmt; *f; f++){
-    if(*f != '%'){
-      consputc(*f & 0xFF);
-      continue;
-    }
-    f++;
-    zero = (*f == '0');
-    for(width = 0; *f >= '0' && *f <= '9'; f++)
-      width = width*10 + (*f - '0');
-    c = *f & 0xFF;
-    if(c == 0){
-      // A lone % at the end: print it and stop at the terminator.
-      consputc('%');
-      break;
-    }
-    switch(c){
-    case 'd':
-      d = __builtin_va_arg(ap, int);
-      printint(d < 0 ? -(uint)d : (uint)d, 10, d < 0, width, zero);
-      break;
-    case 'u':
-      printint(__builtin_va_arg(ap, uint), 10, 0, width, zero);
-      break;
-    case 'x':
-      printint(__builtin_va_arg(ap, uint), 16, 0, width, zero);
-      break;
-    case 'p':
-      printstr("0x");
-      printint(__builtin_va_arg(ap, uint), 16, 0, 8, 1);
-      break;
-    case 's':
-      printstr(__builtin_va_arg(ap, char*));
-      break;
-    case 'c':
-      consputc(__builtin_va_arg(ap, int) & 0xFF);
-      break;
-    case '%':
-      consputc('%');
-      break;
-    default:
-      // Unknown: show it as written, so the mistake is visible.
-      consputc('%');
-      consputc(c);
-      break;
-    }
-  }
+  vformat(consput, 0, fmt, ap);
   __builtin_va_end(ap);
 
   if(locking)

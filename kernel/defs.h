@@ -150,6 +150,10 @@ void            pipeclose(struct pipe*, int);
 int             piperead(struct pipe*, uint addr, int n);
 int             pipewrite(struct pipe*, uint addr, int n);
 
+// printfmt.c
+int             vformat(void (*put)(int, void*), void*, char*, __builtin_va_list);
+int             snprintf(char *buf, int n, char *fmt, ...);
+
 // proc.c
 int             cpuid(void);
 void            exit(int) __attribute__((noreturn));
