@@ -98,67 +98,33 @@ ether_readframe(struct file *f, int user_dst, uint addr, int n)
   return m;
 }
 
-// Helpers that build the info line in a fixed buffer.
-static char*
-putstr(char *p, char *s)
-{
-  while(*s)
-    *p++ = *s++;
-  return p;
-}
-
-static char*
-putuint(char *p, uint v)
-{
-  char tmp[12];
-  int i = 0;
-
-  do {
-    tmp[i++] = '0' + v % 10;
-    v /= 10;
-  } while(v);
-  while(i > 0)
-    *p++ = tmp[--i];
-  return p;
-}
-
-static char*
-puthex2(char *p, uchar b)
-{
-  *p++ = "0123456789abcdef"[b >> 4];
-  *p++ = "0123456789abcdef"[b & 0xF];
-  return p;
-}
-
-// "mac 52:54:00:12:34:56 link up irq 11 rx 3 tx 2 rxbad 0 rxdrop 0\n"
+// "mac 52:54:00:12:34:56 link up irq 11 rx 3 tx 2 rxbad 0 rxdrop 0\n",
+// in buf (size bytes, always NUL-terminated); returns its length.
 static int
-ether_infoline(char *buf)
+ether_infoline(char *buf, int size)
 {
   struct netdev_info ni;
-  char *p = buf;
-  int i;
+  char irq[12];
+  uchar *a = ni.mac;
+  uint ndrop;
+  int n;
 
   if(netdev_info(&ni) < 0)
-    return putstr(p, "no nic\n") - buf;
-  p = putstr(p, "mac ");
-  for(i = 0; i < 6; i++){
-    p = puthex2(p, ni.mac[i]);
-    if(i < 5)
-      *p++ = ':';
+    n = snprintf(buf, size, "no nic\n");
+  else {
+    acquire(&rxq.lock);
+    ndrop = rxq.ndrop;
+    release(&rxq.lock);
+    if(ni.irq < 0)
+      snprintf(irq, sizeof(irq), "poll");
+    else
+      snprintf(irq, sizeof(irq), "%d", ni.irq);
+    n = snprintf(buf, size, "mac %02x:%02x:%02x:%02x:%02x:%02x link %s irq %s "
+                 "rx %u tx %u rxbad %u rxdrop %u\n", a[0], a[1], a[2], a[3],
+                 a[4], a[5], ni.link ? "up" : "down", irq, ni.rx, ni.tx,
+                 ni.rxbad, ndrop);
   }
-  p = putstr(p, ni.link ? " link up irq " : " link down irq ");
-  if(ni.irq < 0)
-    p = putstr(p, "poll");
-  else
-    p = putuint(p, ni.irq);
-  p = putuint(putstr(p, " rx "), ni.rx);
-  p = putuint(putstr(p, " tx "), ni.tx);
-  p = putuint(putstr(p, " rxbad "), ni.rxbad);
-  acquire(&rxq.lock);
-  p = putuint(putstr(p, " rxdrop "), rxq.ndrop);
-  release(&rxq.lock);
-  *p++ = '\n';
-  return p - buf;
+  return n < size ? n : size - 1;
 }
 
 // The info file reads like a one-line text file: each open starts at the
@@ -171,7 +137,7 @@ ether_readinfo(struct file *f, int user_dst, uint addr, int n)
   char line[128];
   int len;
 
-  len = ether_infoline(line);
+  len = ether_infoline(line, sizeof(line));
   if(n < 0)
     return -1;
   if(f->off >= len)
@@ -223,7 +189,7 @@ ether_dump(void)
 {
   char line[128];
 
-  line[ether_infoline(line)] = 0;
+  ether_infoline(line, sizeof(line));
   cprintf("ether0: %s", line);
 }
 
