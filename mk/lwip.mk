@@ -20,8 +20,11 @@ LWIP_DIR     := $(or $(LWIP_GIVEN),$(LWIP_FETCHED))
 LWIP_INC     := $(LWIP_DIR)/src/include
 
 # Run by setup and setup-if-needed, after the packages (apt-get source
-# needs dpkg-dev). It is told only the tree the user gave.
-LWIP_FETCH    = LWIP_SRC='$(LWIP_GIVEN)' tools/fetch-lwip.sh
+# needs dpkg-dev). It is told only the tree the user gave. Only a tree that
+# builds lwIP (the port, kernel/net/, is there: lab 3 on) or the staff kit
+# needs it: a student on labs 1-2 fetches nothing.
+LWIP_NEEDED  := $(wildcard kernel/net tools/labtree.py)
+LWIP_FETCH    = $(if $(LWIP_NEEDED),LWIP_SRC='$(LWIP_GIVEN)' tools/fetch-lwip.sh,true)
 
 # The makes that this one starts in other trees (lab trees, mutants, student
 # repositories under test) use this checkout's lwIP instead of each fetching
