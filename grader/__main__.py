@@ -3,8 +3,8 @@
     python3 -m grader [--lab N] [--json FILE] [--junitxml FILE] [--test NAMES]
                       [--extra DIR] [-j JOBS] [pytest options...]
 
-Grades one lab: N, or the highest lab whose labs/N-* directory is in this
-tree (in a student's branch labK that is K). Builds the tree once, runs the
+Grades one lab: N, or the highest released lab whose labs/N-* directory is
+in this tree (in a student's branch labK that is K). Builds the tree once, runs the
 lab's tests (plus hidden ones from --extra or $GRADER_EXTRA) on all cores
 when pytest-xdist is installed, and ends its output with `Score: X/Y`.
 Exit status 0 when grading ran (whatever the score; --strict: only for a
@@ -48,12 +48,16 @@ def _extra_paths(extra, lab):
     return [extra]
 
 
-def _lab_points(labdir):
+def _lab_toml(labdir):
     try:
         with open(os.path.join(labdir, "lab.toml"), "rb") as f:
-            return tomllib.load(f).get("points", 0)
+            return tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError):
-        return 0
+        return {}
+
+
+def _lab_points(labdir):
+    return _lab_toml(labdir).get("points", 0)
 
 
 def gradescope(results, elapsed, lab):
@@ -107,7 +111,10 @@ def main(argv=None):
     labs = context.lab_dirs(root)
     if not labs:
         sys.exit(f"grader: no labs/N-* directory in {root}")
-    lab = args.lab if args.lab is not None else max(labs)
+    # The default is the highest lab released: one still being built
+    # (released = false in its lab.toml, staff tree only) only on request.
+    released = [n for n in labs if _lab_toml(labs[n]).get("released", True)]
+    lab = args.lab if args.lab is not None else max(released or labs)
     if lab not in labs:
         sys.exit(f"grader: no lab {lab} in this tree (labs: "
                  f"{', '.join(map(str, sorted(labs)))})")

@@ -306,3 +306,34 @@ def test_labs_listing(repo):
 def test_real_tree_markers_are_well_formed():
     """Every tracked file of the kit itself parses."""
     labtree.check_all(ROOT)
+
+
+def test_unreleased_lab_reaches_no_tree(tmp_path):
+    """A lab marked released = false is staff-only work in progress: its
+    files and regions reach no generated tree of a released lab, the lab
+    is not listed, and a tree of it can still be asked for by number."""
+    repo = tmp_path / "kit"
+    (repo / "labs" / "1-a").mkdir(parents=True)
+    (repo / "labs" / "2-b").mkdir(parents=True)
+    (repo / "kernel" / "net").mkdir(parents=True)
+    (repo / "labs" / "1-a" / "lab.toml").write_text('title = "a"\npoints = 1\nfiles = []\n')
+    (repo / "labs" / "2-b" / "lab.toml").write_text(
+        'title = "b"\npoints = 1\nfiles = ["kernel/net/"]\nreleased = false\n')
+    (repo / "kernel" / "main.c").write_text(
+        "int a;\n// LAB 2: BEGIN\nvoid net_init(void);\n// LAB 2: END\n")
+    (repo / "kernel" / "net" / "port.c").write_text("int port;\n")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    assert sorted(labtree.labs_info(str(repo))) == [1]
+    assert sorted(labtree.labs_info(str(repo), unreleased=True)) == [1, 2]
+    one = labtree.tree_contents(str(repo), 1, 1)
+    assert "kernel/net/port.c" not in one
+    assert not any(p.startswith("labs/2-b") for p in one)
+    assert b"net_init" not in one["kernel/main.c"][0]
+    two = labtree.tree_contents(str(repo), 2, 1)
+    assert "kernel/net/port.c" in two and b"net_init" in two["kernel/main.c"][0]
+    out = tmp_path / "student"
+    labtree.student_repo(str(repo), str(out))
+    branches = subprocess.run(["git", "-C", str(out), "branch", "--format=%(refname:short)"],
+                              capture_output=True, text=True, check=True).stdout.split()
+    assert branches == ["lab1"]

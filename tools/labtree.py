@@ -207,8 +207,11 @@ def transform(text, path, lab, sol):
 
 # ---------------------------------------------------------------- labs
 
-def labs_info(root):
-    """{lab number: {"dir", "title", "points", "files"}} from labs/*/lab.toml."""
+def labs_info(root, unreleased=False):
+    """{lab number: {"dir", "title", "points", "files", "released"}} from
+    labs/*/lab.toml. A lab whose lab.toml says `released = false` is still
+    being built: it is left out unless unreleased is true, and its files
+    and regions reach no generated tree (see excluded())."""
     labs = {}
     labdir = os.path.join(root, "labs")
     if not os.path.isdir(labdir):
@@ -218,7 +221,8 @@ def labs_info(root):
         if not m:
             continue
         num = int(m.group(1))
-        info = {"dir": f"labs/{name}", "title": name, "points": 0, "files": []}
+        info = {"dir": f"labs/{name}", "title": name, "points": 0, "files": [],
+                "released": True}
         toml_path = os.path.join(labdir, name, "lab.toml")
         if os.path.exists(toml_path):
             with open(toml_path, "rb") as f:
@@ -226,12 +230,18 @@ def labs_info(root):
                     data = tomllib.load(f)
                 except tomllib.TOMLDecodeError as e:
                     raise SystemExit(f"labs/{name}/lab.toml: {e}")
-            info.update({k: data[k] for k in ("title", "points", "files")
-                         if k in data})
+            info.update({k: data[k] for k in ("title", "points", "files",
+                                              "released") if k in data})
         if num in labs:
             raise SystemExit(f"labs/{name}: a second directory for lab {num}")
         labs[num] = info
-    return labs
+    out = {n: i for n, i in labs.items() if unreleased or i["released"]}
+    last = max((n for n, i in labs.items() if i["released"]), default=0)
+    for n, i in labs.items():
+        if not i["released"] and n < last:
+            raise SystemExit(f"{i['dir']}/lab.toml: released = false, but "
+                             f"lab {last} after it is released")
+    return out
 
 
 def _matches(path, pattern):
@@ -275,6 +285,9 @@ def tree_contents(root, lab, sol, labs=None):
     `sol`. Symbolic links are skipped: the kit has none."""
     if labs is None:
         labs = labs_info(root)
+    # Unreleased labs come after every released one, so excluded() keeps
+    # their files out of every tree, as it does for any lab after `lab`.
+    labs = {**labs_info(root, unreleased=True), **labs}
     if not 0 <= sol <= lab:
         raise SystemExit(f"labtree: need 0 <= SOL <= LAB (got LAB={lab} "
                          f"SOL={sol})")

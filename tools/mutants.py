@@ -138,7 +138,7 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args(argv)
 
-    labs = labtree.labs_info(ROOT)
+    labs = labtree.labs_info(ROOT, unreleased=args.lab is not None)
     nums = [args.lab] if args.lab else sorted(labs)
     only = set(args.only.split(",")) if args.only else None
     work = os.path.join(ROOT, "build", "mutants")
