@@ -211,6 +211,8 @@ void*           memset(void*, int, uint);
 char*           safestrcpy(char*, const char*, int);
 int             strlen(const char*);
 int             strncmp(const char*, const char*, uint);
+char*           strchr(const char*, int);
+int             atoi(const char*);
 char*           strncpy(char*, const char*, int);
 
 // syscall.c

@@ -22,6 +22,10 @@
 //                    whose drivers may start kernel threads, so init is pid 1
 //                    and can adopt them
 //   pci_init         devices (lab 2 on)
+// LAB 3: BEGIN
+//   net_init         the TCP/IP stack, if net=lwip (lab 3 on): after the
+//                    NIC has registered; it only starts kernel threads
+// LAB 3: END
 //   timerinit        calibrates the LAPIC timer; before startothers, since
 //                    the other CPUs reuse its measurement
 //   startothers, mpmain  the other CPUs, and this CPU's scheduler, which
@@ -38,6 +42,9 @@
 #include "mmu.h"
 #include "proc.h"
 #include "x86.h"
+// LAB 3: BEGIN
+#include "net.h"
+// LAB 3: END
 
 static void mpmain(void) __attribute__((noreturn));
 
@@ -66,6 +73,9 @@ main(uint magic, uint mbinfo_pa)
   // LAB 2: BEGIN
   pci_init();
   // LAB 2: END
+  // LAB 3: BEGIN
+  net_init();     // net=lwip: start the stack, in threads; never waits
+  // LAB 3: END
   timerinit();
   cprintf("cpus: %d\n", ncpu);
   startothers();

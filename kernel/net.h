@@ -36,3 +36,10 @@ void            netdev_input(const uchar *frame, int len);
 // (ether_dump, for the console's ^P, is in defs.h)
 void            ether_init(void);
 void            ether_deliver(const uchar *frame, int len);
+// LAB 3: BEGIN
+
+// net/: the TCP/IP stack (lwIP), the other user of the seam; its types
+// stay in net/
+void            net_init(void);
+void            ethif_deliver(const uchar *frame, int len);
+// LAB 3: END

@@ -119,6 +119,32 @@ strncmp(const char *a, const char *b, uint n)
   return 0;
 }
 
+// The first c in s (the terminator counts), or 0 if there is none.
+char*
+strchr(const char *s, int c)
+{
+  for(;; s++){
+    if(*s == (char)c)
+      return (char*)s;
+    if(*s == '\0')
+      return 0;
+  }
+}
+
+// The decimal number at the start of s (optional sign, no spaces, no
+// overflow check), as the C library's atoi; 0 if there is none.
+int
+atoi(const char *s)
+{
+  int n = 0, neg = (*s == '-');
+
+  if(*s == '-' || *s == '+')
+    s++;
+  for(; *s >= '0' && *s <= '9'; s++)
+    n = n*10 + (*s - '0');
+  return neg ? -n : n;
+}
+
 // The C library's strncpy: copy at most n bytes of src and pad the rest
 // of dst with NULs. dst is left unterminated if src has n or more chars.
 char*

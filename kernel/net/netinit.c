@@ -1,0 +1,201 @@
+// netinit.c: bringing up lwIP on the one NIC, when the kernel command
+// line asks for it.
+//
+//   net=lwip                              start the stack; DHCP
+//   net=lwip ip=10.0.2.15/24,gw=10.0.2.2  start it with that address
+//
+// Without net=lwip nothing here runs, and the NIC's frames go to the raw
+// /dev/ether0 files alone, as in lab 2. With it, every frame goes both to
+// ether.c and to the stack (netdev.c), so raw readers keep working.
+//
+// main() calls net_init() once the NIC is registered; it only starts the
+// "netinit" kernel thread, so the shell prompt never waits for the
+// network. That thread starts the tcpip thread (tcpip_init), adds the
+// netif and asks DHCP for an address. QEMU's user-mode network answers
+// within a second; if no lease has come after DHCP_FALLBACK_MS, DHCP is
+// stopped and the stack takes the static fallback 10.0.2.15/24 with the
+// gateway 10.0.2.2 (slirp's own addresses). The address is printed once,
+// when it is bound:
+//
+//   net: en0 10.0.2.15/24 gw 10.0.2.2 (dhcp)
+
+#include "types.h"
+#include "defs.h"
+#include "param.h"
+#include "spinlock.h"
+#include "net.h"
+
+#include "lwip/opt.h"
+#include "lwip/tcpip.h"
+#include "lwip/netif.h"
+#include "lwip/dhcp.h"
+#include "lwip/ip4_addr.h"
+#include "ethif.h"
+
+#define DHCP_FALLBACK_MS 15000    // then the static fallback below
+#define FALLBACK_ADDR    "10.0.2.15"
+#define FALLBACK_MASK    "255.255.255.0"
+#define FALLBACK_GW      "10.0.2.2"
+
+static struct netif netif;
+static int usedhcp;
+
+static struct {
+  struct spinlock lock;
+  int ready;                      // tcpip_init's callback has run
+} tcpipready;
+
+// The tcpip thread's first act (tcpip_init's callback).
+static void
+net_tcpip_ready(void *arg)
+{
+  (void)arg;
+  acquire(&tcpipready.lock);
+  tcpipready.ready = 1;
+  wakeup(&tcpipready);
+  release(&tcpipready.lock);
+}
+
+// netif's status callback, in the tcpip thread: print each new address.
+static void
+net_status(struct netif *n)
+{
+  static u32_t shown;
+  const ip4_addr_t *a = netif_ip4_addr(n), *m = netif_ip4_netmask(n);
+  const ip4_addr_t *g = netif_ip4_gw(n);
+  u32_t mask = lwip_ntohl(ip4_addr_get_u32(m));
+  int prefix;
+
+  if(ip4_addr_isany(a) || ip4_addr_get_u32(a) == shown)
+    return;
+  shown = ip4_addr_get_u32(a);
+  for(prefix = 0; prefix < 32 && (mask & (0x80000000u >> prefix)); prefix++)
+    ;
+  cprintf("net: %c%c%d %d.%d.%d.%d/%d gw %d.%d.%d.%d (%s)\n",
+          n->name[0], n->name[1], n->num,
+          ip4_addr1(a), ip4_addr2(a), ip4_addr3(a), ip4_addr4(a), prefix,
+          ip4_addr1(g), ip4_addr2(g), ip4_addr3(g), ip4_addr4(g),
+          usedhcp && dhcp_supplied_address(n) ? "dhcp" : "static");
+}
+
+// Parse "ADDR/PREFIX[,gw=ADDR]" (the value of ip=). Returns 0, or -1.
+static int
+net_parse_ip(char *s, ip4_addr_t *addr, ip4_addr_t *mask, ip4_addr_t *gw)
+{
+  char *slash, *comma;
+  int prefix = 0;
+
+  ip4_addr_set_zero(gw);
+  if((comma = strchr(s, ',')) != 0){
+    *comma++ = 0;
+    if(strncmp(comma, "gw=", 3) != 0 || !ip4addr_aton(comma + 3, gw))
+      return -1;
+  }
+  if((slash = strchr(s, '/')) == 0)
+    return -1;
+  *slash++ = 0;
+  if(*slash == 0)
+    return -1;
+  for(; *slash; slash++){
+    if(*slash < '0' || *slash > '9')
+      return -1;
+    prefix = prefix*10 + (*slash - '0');
+    if(prefix > 32)
+      return -1;
+  }
+  if(!ip4addr_aton(s, addr) || prefix == 0)
+    return -1;
+  ip4_addr_set_u32(mask, lwip_htonl(0xFFFFFFFFu << (32 - prefix)));
+  return 0;
+}
+
+// Wait until DHCP has bound an address or DHCP_FALLBACK_MS has passed;
+// then, without a lease, use the static fallback.
+static void
+net_dhcp_wait(void)
+{
+  uint deadline = millis() + DHCP_FALLBACK_MS;
+  ip4_addr_t a, m, g;
+  int bound;
+
+  for(;;){
+    LOCK_TCPIP_CORE();
+    bound = dhcp_supplied_address(&netif);
+    UNLOCK_TCPIP_CORE();
+    if(bound)
+      return;
+    if((int)(millis() - deadline) >= 0)
+      break;
+    sleep_until(0, 0, millis() + 100);
+  }
+  ip4addr_aton(FALLBACK_ADDR, &a);
+  ip4addr_aton(FALLBACK_MASK, &m);
+  ip4addr_aton(FALLBACK_GW, &g);
+  cprintf("net: no DHCP lease in %d ms: static fallback\n", DHCP_FALLBACK_MS);
+  LOCK_TCPIP_CORE();
+  dhcp_stop(&netif);
+  usedhcp = 0;
+  netif_set_addr(&netif, &a, &m, &g);
+  UNLOCK_TCPIP_CORE();
+}
+
+// The "netinit" thread.
+static void
+net_bringup(void *arg)
+{
+  char val[64];
+  ip4_addr_t addr, mask, gw;
+
+  (void)arg;
+  initlock(&tcpipready.lock, "tcpipready");
+  tcpip_init(net_tcpip_ready, 0);
+  acquire(&tcpipready.lock);
+  while(!tcpipready.ready)
+    sleep(&tcpipready, &tcpipready.lock);
+  release(&tcpipready.lock);
+
+  ip4_addr_set_zero(&addr);
+  ip4_addr_set_zero(&mask);
+  ip4_addr_set_zero(&gw);
+  usedhcp = 1;
+  if(cmdline_get("ip", val, sizeof(val))){
+    if(net_parse_ip(val, &addr, &mask, &gw) == 0)
+      usedhcp = 0;
+    else
+      cprintf("net: ip=%s: expected ip=A.B.C.D/N[,gw=A.B.C.D]; using DHCP\n",
+              val);
+  }
+
+  LOCK_TCPIP_CORE();
+  if(netif_add(&netif, &addr, &mask, &gw, 0, ethif_init, tcpip_input) == 0)
+    panic("net_bringup: netif_add");
+  netif_set_status_callback(&netif, net_status);
+  netif_set_default(&netif);
+  netif_set_up(&netif);
+  ethif_start(&netif);
+  if(usedhcp && dhcp_start(&netif) != ERR_OK){
+    cprintf("net: dhcp_start failed\n");
+    usedhcp = 0;
+  }
+  UNLOCK_TCPIP_CORE();
+
+  if(usedhcp)
+    net_dhcp_wait();
+}
+
+// Called by main() after the NIC drivers have registered: start the
+// stack if the command line says net=lwip. Never waits.
+void
+net_init(void)
+{
+  char val[8];
+
+  if(!cmdline_get("net", val, sizeof(val)) || strncmp(val, "lwip", 5) != 0)
+    return;
+  if(!netdev_present()){
+    cprintf("net: net=lwip, but no NIC: stack not started\n");
+    return;
+  }
+  if(kthread_create("netinit", net_bringup, 0) < 0)
+    panic("net_init: kthread_create");
+}
