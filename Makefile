@@ -115,8 +115,18 @@ $(B)/fs.img: $(B)/mkfs $(UPROGS) README.md
 
 # ---------------------------------------------------------------- boot images
 
+# The ISO's kernel command line, KCMDLINE (e.g. `make qemu KCMDLINE=net=lwip`).
+# The stamp is rewritten only when the value changes, so the ISO is rebuilt
+# when KCMDLINE differs from the last build's, and only then.
+$(B)/kcmdline: kcmdline-check
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(KCMDLINE)' | cmp -s - $@ || printf '%s\n' '$(KCMDLINE)' > $@
+
+.PHONY: kcmdline-check
+kcmdline-check:
+
 # GRUB ISO: the kernel is a multiboot image, the file system a module.
-$(B)/bvlab.iso: $(B)/kernel.elf $(B)/fs.img tools/grub.cfg.in tools/mkiso.sh
+$(B)/bvlab.iso: $(B)/kernel.elf $(B)/fs.img tools/grub.cfg.in tools/mkiso.sh $(B)/kcmdline
 	@echo "  ISO     $@"
 	$(Q)tools/mkiso.sh $@ $(B)/kernel.elf $(B)/fs.img tools/grub.cfg.in "$(KCMDLINE)"
 

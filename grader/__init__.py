@@ -3,13 +3,14 @@ what the host observes. See grader/README.md for the test-writer's API.
 
     from grader import points, passes_on_stub, check, nonce, BootSpec, Net
     from grader import random_mac, frames_to, echo, Drain   # raw Ethernet (wire.py)
+    from grader import scale        # GRADER_TIMEOUT_SCALE, for a test's own waits
 """
 
 import warnings
 
 import pytest
 
-from .machine import GradeFailure, Machine, check  # noqa: F401
+from .machine import GradeFailure, Machine, check, scale  # noqa: F401
 from .net import Peer, free_port  # noqa: F401
 from .platform import BootSpec, Image, Net  # noqa: F401
 from .plugin import nonce  # noqa: F401

@@ -27,6 +27,17 @@ from . import platform as plat
 # (protocol, host port, guest port) that `make qemu` forwards on
 # 127.0.0.1; the labs that add services add them here, and only here.
 INTERACTIVE_FORWARDS = ()
+# LAB 3: BEGIN
+# The kernel's test services (kernel/net/services.c), which answer once
+# the stack runs (`make qemu KCMDLINE=net=lwip`): host port 10000 + the
+# service's port, as labs/3-lwip/README.md documents.
+INTERACTIVE_FORWARDS += (
+    ("tcp", 10007, 7),      # echo, RFC 862
+    ("udp", 10007, 7),      # echo over UDP
+    ("tcp", 10009, 9),      # discard, RFC 863
+    ("tcp", 10019, 19),     # chargen, RFC 864
+)
+# LAB 3: END
 
 
 def has_nic_driver(root):

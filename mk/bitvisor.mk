@@ -49,7 +49,8 @@ bitvisor-need-elf:
 		$(bitvisor-howto); exit 1; }
 
 # The guest disk: like $(B)/bvlab.iso, but GRUB and the kernel on COM2.
-$(B)/bvlab-bv.iso: $(B)/kernel.elf $(B)/fs.img tools/grub-bitvisor.cfg.in tools/mkiso.sh
+$(B)/bvlab-bv.iso: $(B)/kernel.elf $(B)/fs.img tools/grub-bitvisor.cfg.in tools/mkiso.sh \
+                  $(B)/kcmdline
 	tools/mkiso.sh $@ $(B)/kernel.elf $(B)/fs.img tools/grub-bitvisor.cfg.in "$(KCMDLINE)"
 
 # Rebuilt every time: BITVISOR_ELF may name another file than last time.

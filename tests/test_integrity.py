@@ -78,14 +78,17 @@ def test_stub_tree_fails_this_lab_and_passes_earlier_ones(lab, tmp_path):
             f"{failed(res)}\n{out[-3000:]}"
 
 
-@pytest.mark.parametrize("lab", sorted(LABS))
+# Labs still being built (released = false) are graded on the full tree
+# too, so their tests stay green as they grow.
+@pytest.mark.parametrize("lab", sorted(labtree.labs_info(ROOT, unreleased=True)))
 def test_full_tree_passes(lab, tmp_path):
     res, out = grade(ROOT, lab, str(tmp_path))
     assert res["tests"] and not failed(res), \
         f"lab {lab} on the full tree: failed {failed(res)}\n{out[-4000:]}"
     total = sum(t["max_score"] for t in res["tests"])
-    assert total == LABS[lab]["points"], \
-        f"lab {lab}: tests are worth {total}, lab.toml says {LABS[lab]['points']}"
+    points = labtree.labs_info(ROOT, unreleased=True)[lab]["points"]
+    assert total == points, \
+        f"lab {lab}: tests are worth {total}, lab.toml says {points}"
     assert re.search(rf"Score: {total}/{total}\s*$", out), out[-500:]
 
 

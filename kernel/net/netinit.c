@@ -11,7 +11,8 @@
 // main() calls net_init() once the NIC is registered; it only starts the
 // "netinit" kernel thread, so the shell prompt never waits for the
 // network. That thread starts the tcpip thread (tcpip_init), adds the
-// netif and asks DHCP for an address. QEMU's user-mode network answers
+// netif, starts the test services (services.c: echo, discard, chargen)
+// and asks DHCP for an address. QEMU's user-mode network answers
 // within a second; if no lease has come after DHCP_FALLBACK_MS, DHCP is
 // stopped and the stack takes the static fallback 10.0.2.15/24 with the
 // gateway 10.0.2.2 (slirp's own addresses). The address is printed once,
@@ -31,6 +32,7 @@
 #include "lwip/dhcp.h"
 #include "lwip/ip4_addr.h"
 #include "ethif.h"
+#include "services.h"
 
 #define DHCP_FALLBACK_MS 15000    // then the static fallback below
 #define FALLBACK_ADDR    "10.0.2.15"
@@ -179,6 +181,7 @@ net_bringup(void *arg)
   }
   UNLOCK_TCPIP_CORE();
 
+  services_start();               // echo, discard, chargen (services.c)
   if(usedhcp)
     net_dhcp_wait();
 }

@@ -1,0 +1,428 @@
+# Lab 3 tests: lwIP in the kernel, judged from the host.
+#
+# Every boot says net=lwip (the stack is off otherwise). Two kinds of
+# network:
+#
+#   - -netdev dgram to the test's Python peer (ARP and ICMP): the host
+#     picks the guest's MAC and static address, speaks raw Ethernet with
+#     scapy and checks every byte and checksum of what comes back;
+#   - QEMU's user-mode network (slirp) with host forwards to the kernel's
+#     test services (kernel/net/services.c: echo on TCP and UDP 7, discard
+#     on TCP 9, chargen on TCP 19) and a pcap of the NIC (DHCP).
+#
+# The shell prompt does not wait for the network, so a test waits for the
+# stack by what the host sees: it retries a round trip through the forward
+# (slirp accepts on the host at once and drops the connection while the
+# guest does not answer) until one succeeds, within a scaled deadline.
+# Data is random and chosen by the host; a transfer's sending and receiving
+# run at the same time (a sender thread), so no window can deadlock.
+
+import os
+import random
+import socket
+import struct
+import threading
+import time
+
+from scapy.layers.dhcp import BOOTP, DHCP
+from scapy.layers.inet import ICMP, IP, TCP
+from scapy.layers.l2 import ARP, Ether
+from scapy.utils import rdpcap
+
+from grader import Net, check, mac_str, points, random_mac, scale
+
+STATIC = "ip=10.0.2.15/24,gw=10.0.2.2"    # slirp's guest address
+READY_S = 90            # the stack and services answer within this (scaled)
+
+# RFC 864's pattern, as services.c sends it: 95 lines of 72 characters.
+CHARGEN = b"".join(bytes(32 + (i + j) % 95 for j in range(72)) + b"\r\n"
+                   for i in range(95))
+
+
+def deadline(seconds):
+    return time.monotonic() + seconds * scale()
+
+
+def slirp(boot, fwds, cmdline="net=lwip " + STATIC):
+    """Boot on slirp with hostfwd rules fwds ((proto, guest port), ...)."""
+    return boot(nets=(Net(kind="user", opts="romfile=", hostfwd=fwds),),
+                cmdline=cmdline)
+
+
+def recv_exactly(s, n, until):
+    """Read n bytes from s before the monotonic time until; returns what
+    came (shorter on EOF or timeout)."""
+    buf = bytearray()
+    while len(buf) < n:
+        left = until - time.monotonic()
+        if left <= 0:
+            break
+        s.settimeout(min(left, 5))
+        try:
+            chunk = s.recv(min(n - len(buf), 1 << 20))
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+        if not chunk:
+            break
+        buf += chunk
+    return bytes(buf)
+
+
+def tcp_ready(m, port, what):
+    """Wait until a TCP round trip through the forward to the guest's
+    port works: echo (7) returns a probe, chargen (19) sends bytes."""
+    hp = m.hostport(port)
+    end = deadline(READY_S)
+    probe = os.urandom(16)
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", hp), timeout=5) as s:
+                if port == 7:
+                    s.sendall(probe)
+                    if recv_exactly(s, 16, time.monotonic() + 3) == probe:
+                        return hp
+                elif recv_exactly(s, 1, time.monotonic() + 3):
+                    return hp
+        except OSError:
+            pass
+        m.watch(0.5, what)
+    check(False, what, f"a round trip through 127.0.0.1:{hp} -> guest port "
+          f"{port} within {READY_S * scale():.0f} s", "no answer")
+
+
+def udp_ready(m, what):
+    hp = m.hostport(7, "udp")
+    end = deadline(READY_S)
+    probe = os.urandom(16)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(1)
+        while time.monotonic() < end:
+            s.sendto(probe, ("127.0.0.1", hp))
+            try:
+                while True:
+                    got = s.recv(2048)
+                    if got == probe:
+                        return hp
+            except socket.timeout:
+                pass
+            m.watch(0.2, what)
+    check(False, what, f"a UDP echo through 127.0.0.1:{hp} within "
+          f"{READY_S * scale():.0f} s", "no answer")
+
+
+def transfer(m, hp, data, label, seconds=60, expect_eof=True):
+    """Send data on a new connection to the forward hp while receiving
+    what comes back; then half-close and expect the guest's FIN. Returns
+    the bytes received (checked against data by the caller)."""
+    s = socket.create_connection(("127.0.0.1", hp), timeout=10)
+    err = []
+
+    def sender():
+        try:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+        except OSError as e:
+            err.append(e)
+
+    t = threading.Thread(target=sender, daemon=True)
+    t.start()
+    end = deadline(seconds)
+    got = recv_exactly(s, len(data), end)
+    eof = None
+    if len(got) == len(data) and expect_eof:
+        eof = recv_exactly(s, 1, min(end, time.monotonic() + 20 * scale()))
+    t.join(max(0, end - time.monotonic()))
+    s.close()
+    check(not err, f"{label}: the host sends {len(data)} bytes",
+          "sendall and shutdown succeed", repr(err[:1]))
+    check(got == data, f"{label}: the echo returns the host's random bytes "
+          "intact, in order", f"{len(data)} bytes equal to those sent",
+          describe_diff(data, got))
+    if expect_eof:
+        check(eof == b"", f"{label}: after the host's FIN the guest closes "
+              "the connection too", "EOF, nothing more", repr(eof))
+    return got
+
+
+def describe_diff(want, got):
+    if got == want:
+        return "equal"
+    n = min(len(want), len(got))
+    first = next((i for i in range(n) if want[i] != got[i]), n)
+    return (f"{len(got)} bytes, the first difference at offset {first}"
+            if first < n else f"only {len(got)} bytes (a prefix of what was sent)")
+
+
+# ---------------------------------------------------------------- ARP, ICMP
+
+def arp_answer(peer, f, pmac, pip):
+    """If f is the guest's ARP request for pip, answer it."""
+    if f is not None and f.haslayer(ARP) and f[ARP].op == 1 and f[ARP].pdst == pip:
+        peer.send(Ether(dst=f.src, src=pmac) /
+                  ARP(op=2, hwsrc=pmac, psrc=pip, hwdst=f[ARP].hwsrc,
+                      pdst=f[ARP].psrc))
+
+
+def checksums_ok(ip_bytes):
+    """Recompute the IP and ICMP checksums of a received datagram (without
+    Ethernet padding) with scapy; returns (ok, seen, recomputed)."""
+    p = IP(ip_bytes)
+    q = p.copy()
+    del q.chksum
+    del q[ICMP].chksum
+    q = IP(bytes(q))
+    seen = (p.chksum, p[ICMP].chksum)
+    want = (q.chksum, q[ICMP].chksum)
+    return seen == want, seen, want
+
+
+@points(15, "answers ARP for its address and ICMP echo with intact payloads")
+def test_arp_icmp(boot):
+    gmac, pmac = mac_str(random_mac()), mac_str(random_mac())
+    net = f"10.{random.randint(1, 254)}.{random.randint(0, 255)}"
+    gip, pip = f"{net}.{random.randint(2, 126)}", f"{net}.{random.randint(130, 253)}"
+    m = boot(nets=(Net(opts="romfile=", mac=gmac),),
+             cmdline=f"net=lwip ip={gip}/24")
+    peer = m.peer
+
+    # ARP: ask until the stack is up and answers.
+    end = deadline(READY_S)
+    reply = None
+    while reply is None and time.monotonic() < end:
+        peer.send(Ether(dst="ff:ff:ff:ff:ff:ff", src=pmac) /
+                  ARP(op=1, hwsrc=pmac, psrc=pip, pdst=gip))
+        reply = peer.recv_until(lambda f: f.haslayer(ARP) and f[ARP].op == 2,
+                                timeout=1)
+        m.watch(0.1, "an ARP reply from the guest")
+    check(reply is not None, f"the guest answers an ARP request for its "
+          f"static address {gip}", f"ARP is-at {gmac}", "no reply")
+    a = reply[ARP]
+    check((reply.dst, a.hwsrc, a.psrc, a.hwdst, a.pdst) ==
+          (pmac, gmac, gip, pmac, pip),
+          "the ARP reply names the guest's MAC and address, to the asker",
+          f"{gmac} is-at {gip} to {pmac}/{pip}",
+          f"eth dst {reply.dst}: {a.hwsrc} is-at {a.psrc} to {a.hwdst}/{a.pdst}")
+
+    # ICMP echo: random ids, sequence numbers and payloads, 0..1472 bytes.
+    sizes = [0, 1, 18, 1472] + [random.randint(0, 1472) for _ in range(36)]
+    for k, size in enumerate(sizes):
+        ident, seq = random.getrandbits(16), random.getrandbits(16)
+        payload = os.urandom(size)
+        peer.send(Ether(dst=gmac, src=pmac) / IP(src=pip, dst=gip) /
+                  ICMP(type=8, id=ident, seq=seq) / payload)
+        got, end = None, time.monotonic() + 10 * scale()
+        while got is None and time.monotonic() < end:
+            f = peer.recv(timeout=1)
+            arp_answer(peer, f, pmac, pip)
+            if (f is not None and f.haslayer(ICMP) and f[ICMP].type == 0 and
+                    f[ICMP].id == ident and f[ICMP].seq == seq):
+                got = f
+        check(got is not None, f"echo request {k + 1} of {len(sizes)} "
+              f"({size} payload bytes, id {ident:#x}, seq {seq}) is answered",
+              "an ICMP echo reply with that id and seq", "none in 10 s")
+        ip = got[IP]
+        raw = bytes(ip)[:ip.len]        # without the Ethernet padding
+        check((got.src, got.dst, ip.src, ip.dst) == (gmac, pmac, gip, pip),
+              f"echo reply {k + 1}: addressed from the guest to the peer",
+              f"{gmac} -> {pmac}, {gip} -> {pip}",
+              f"{got.src} -> {got.dst}, {ip.src} -> {ip.dst}")
+        ok, seen, want = checksums_ok(raw)
+        check(ok, f"echo reply {k + 1}: IP and ICMP checksums are right",
+              f"recomputed {want[0]:#06x}, {want[1]:#06x}",
+              f"{seen[0]:#06x}, {seen[1]:#06x}")
+        back = raw[ip.ihl * 4 + 8:]
+        check(back == payload, f"echo reply {k + 1}: the payload comes back "
+              "intact", f"the {size} random bytes sent", describe_diff(payload, back))
+
+
+# ---------------------------------------------------------------- DHCP
+
+@points(15, "gets an address by DHCP and serves on it")
+def test_dhcp(boot):
+    m = slirp(boot, (("tcp", 7),), cmdline="net=lwip")
+    hp = tcp_ready(m, 7, "the echo service on the DHCP address")
+    transfer(m, hp, os.urandom(4096), "echo on the leased address")
+    mac = "52:54:00:12:34:56"
+    frames = rdpcap(m.pcaps[0])
+    kinds = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 5: "ACK"}
+    seen, lease, order = {}, None, []
+    for f in frames:
+        if not f.haslayer(DHCP):
+            continue
+        opts = {o[0]: o[1] for o in f[DHCP].options if isinstance(o, tuple)}
+        t = opts.get("message-type")
+        order.append(kinds.get(t, str(t)))
+        if t in (1, 3) and f.src == mac:
+            seen.setdefault(t, opts)
+        elif t in (2, 5) and f[BOOTP].chaddr[:6] == bytes.fromhex(mac.replace(":", "")):
+            seen.setdefault(t, f[BOOTP].yiaddr)
+            if t == 5 and lease is None:
+                lease = f[BOOTP].yiaddr
+    check(all(t in seen for t in (1, 2, 3, 5)), "the pcap shows the guest's "
+          "DHCP exchange", "DISCOVER, OFFER, REQUEST, ACK", " ".join(order) or "no DHCP")
+    want = seen[2]
+    req = seen[3].get("requested_addr")
+    check(req == want and lease == want, "the guest requests the offered "
+          "address and gets it", f"REQUEST and ACK for {want}",
+          f"REQUEST for {req}, ACK for {lease}")
+    src = {f[IP].src for f in frames
+           if f.haslayer(TCP) and f.src == mac and f[TCP].sport == 7}
+    check(src == {lease}, "the echo's segments come from the leased address",
+          f"source {lease}", ", ".join(sorted(src)) or "no TCP from port 7")
+
+
+# ---------------------------------------------------------------- TCP echo
+
+@points(20, "TCP echo returns 1 B, 64 KiB and 4 MiB intact")
+def test_tcp_echo_sizes(boot):
+    m = slirp(boot, (("tcp", 7),))
+    hp = tcp_ready(m, 7, "the TCP echo service")
+    for size, secs in ((1, 30), (64 << 10, 60), (4 << 20, 300)):
+        transfer(m, hp, os.urandom(size), f"{size}-byte echo", seconds=secs)
+
+
+@points(15, "TCP echo serves 8 connections at once, writes interleaved")
+def test_tcp_echo_concurrent(boot):
+    m = slirp(boot, (("tcp", 7),))
+    hp = tcp_ready(m, 7, "the TCP echo service")
+    n, rounds = 8, 48
+    conns = [socket.create_connection(("127.0.0.1", hp), timeout=10)
+             for _ in range(n)]
+    chunks = [[os.urandom(random.randint(1, 8192)) for _ in range(rounds)]
+              for _ in range(n)]
+    want = [b"".join(c) for c in chunks]
+    got = [b""] * n
+    end = deadline(120)
+
+    def reader(i):
+        got[i] = recv_exactly(conns[i], len(want[i]), end)
+
+    readers = [threading.Thread(target=reader, args=(i,), daemon=True)
+               for i in range(n)]
+    for t in readers:
+        t.start()
+    for r in range(rounds):             # round-robin: one chunk each
+        for i in random.sample(range(n), n):
+            conns[i].sendall(chunks[i][r])
+    for t in readers:
+        while t.is_alive() and time.monotonic() < end:
+            t.join(0.5)
+            m.watch(0.01, "the concurrent echoes")
+    for c in conns:
+        c.close()
+    for i in range(n):
+        check(got[i] == want[i], f"connection {i + 1} of {n} gets its own "
+              "bytes back, intact and in order", f"{len(want[i])} bytes",
+              describe_diff(want[i], got[i]))
+
+
+# ---------------------------------------------------------------- UDP echo
+
+@points(10, "UDP echo returns 100 datagrams of random sizes intact")
+def test_udp_echo(boot):
+    m = slirp(boot, (("udp", 7),))
+    hp = udp_ready(m, "the UDP echo service")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("127.0.0.1", hp))
+        for k in range(100):
+            d = os.urandom(random.randint(1, 1472))
+            s.sendall(d)
+            end = time.monotonic() + 10 * scale()
+            back = None
+            while time.monotonic() < end:
+                s.settimeout(max(0.1, end - time.monotonic()))
+                try:
+                    back = s.recv(4096)
+                except socket.timeout:
+                    break
+                if back == d:
+                    break
+            check(back == d, f"datagram {k + 1} of 100 ({len(d)} bytes) "
+                  "comes back intact", f"{len(d)} bytes equal to those sent",
+                  "nothing" if back is None else describe_diff(d, back))
+
+
+# ---------------------------------------------------------------- discard, chargen
+
+@points(5, "discard accepts 1 MiB and closes cleanly")
+def test_discard(boot):
+    m = slirp(boot, (("tcp", 9), ("tcp", 19)))
+    tcp_ready(m, 19, "the services (chargen answering)")
+    hp = m.hostport(9)
+    s = socket.create_connection(("127.0.0.1", hp), timeout=10)
+    s.settimeout(120 * scale())
+    try:
+        s.sendall(os.urandom(1 << 20))
+        s.shutdown(socket.SHUT_WR)
+        rest = recv_exactly(s, 1, deadline(60))
+        err = None
+    except OSError as e:
+        rest, err = None, e
+    s.close()
+    check(err is None and rest == b"", "1 MiB sent to discard is taken and, "
+          "after the host's FIN, the guest closes with nothing sent back",
+          "EOF", repr(err) if err else repr(rest[:16]))
+
+
+@points(10, "chargen sends at least 1 MiB of RFC 864's pattern")
+def test_chargen(boot):
+    m = slirp(boot, (("tcp", 19),))
+    hp = tcp_ready(m, 19, "the chargen service")
+    size = 1 << 20
+    want = (CHARGEN * (size // len(CHARGEN) + 1))[:size]
+    for k in range(2):                  # a second one: the first freed its worker
+        with socket.create_connection(("127.0.0.1", hp), timeout=10) as s:
+            got = recv_exactly(s, size, deadline(120))
+        check(got == want, f"chargen connection {k + 1}: 1 MiB of the "
+              "pattern from its first byte", f"{size} bytes of the pattern",
+              describe_diff(want, got))
+
+
+# ---------------------------------------------------------------- bad peers
+
+def reset(s):
+    """Close s with an RST (SO_LINGER 0) instead of a FIN."""
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+
+
+@points(10, "peers that reset mid-transfer or crowd the pool do no harm")
+def test_abrupt_peers(boot):
+    m = slirp(boot, (("tcp", 7), ("tcp", 19)))
+    hp = tcp_ready(m, 7, "the TCP echo service")
+    cg = tcp_ready(m, 19, "the chargen service")
+    # Resets in the middle of transfers, more of them than any worker pool.
+    for k in range(40):
+        port = hp if k % 2 == 0 else cg
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        if port == hp:
+            s.sendall(os.urandom(random.randint(1, 256 << 10)))
+        recv_exactly(s, random.randint(1, 64 << 10), time.monotonic() + 5 * scale())
+        reset(s)
+        m.watch(0.05, "the guest after a peer's reset")
+    # More idle connections at once than the guest serves: each is served
+    # or refused with a clean close, none hangs.
+    crowd = [socket.create_connection(("127.0.0.1", hp), timeout=10)
+             for _ in range(24)]
+    served = 0
+    for i, s in enumerate(crowd):
+        probe = os.urandom(8)
+        try:
+            s.sendall(probe)
+            back = recv_exactly(s, 8, time.monotonic() + 10 * scale())
+        except OSError:
+            back = b""
+        check(back in (probe, b""), f"crowded connection {i + 1}: served "
+              "(its probe echoed) or refused (closed)", "the probe, or EOF",
+              repr(back))
+        served += back == probe
+    check(served >= 8, "with 24 idle connections at once, at least 8 are served",
+          ">= 8 served", f"{served}")
+    for s in crowd:
+        reset(s)
+    # Afterwards the services work as before (nothing leaked).
+    time.sleep(1)
+    hp = tcp_ready(m, 7, "the TCP echo service after the crowd")
+    transfer(m, hp, os.urandom(256 << 10), "echo after the resets and the crowd")
