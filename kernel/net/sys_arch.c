@@ -7,15 +7,20 @@
 // passes on as a failed netconn or socket, never a panic) and *_free gives
 // it back, so a socket opened and closed a million times costs nothing.
 //
-// Each object is a counter or ring guarded by its own spinlock, which is
-// also the sleep() partner: a waiter tests the condition under the lock
-// and sleeps on the object, and sleep()/sleep_until() give up that lock
-// while it is parked, so no spinlock is ever held across a sleep. Timed
-// waits use sleep_until(), which ends at the deadline on millis() whether
-// or not anyone posts: a timeout really returns SYS_ARCH_TIMEOUT, and
-// lwIP's timers (retransmission, DHCP, ARP) keep running on an idle
-// network. Every waiter retests its condition after it wakes, since a
-// wakeup may have been meant for another waiter on the same object.
+// Each semaphore and mailbox is a counter or ring guarded by its own
+// spinlock, which is also the sleep() partner: a waiter tests the
+// condition under the lock and sleeps on the object, and sleep() and
+// sleep_until() give up that lock while it is parked, so no spinlock is
+// ever held across a sleep. Timed waits use sleep_until(), which ends at
+// the deadline on millis() whether or not anyone posts: a timeout really
+// returns SYS_ARCH_TIMEOUT, and lwIP's timers (retransmission, DHCP, ARP)
+// keep running on an idle network. Every waiter retests its condition
+// after it wakes, since a wakeup may have been meant for another waiter on
+// the same object.
+//
+// A mutex is one of the kernel's sleeplocks (sleeplock.c), which already
+// records its holder: locking one twice or unlocking another thread's
+// panics, and the core-lock check below asks holdingsleep().
 //
 // Mailboxes are bounded rings of message pointers. sys_mbox_post sleeps
 // while the ring is full; sys_mbox_trypost never sleeps and returns
@@ -41,6 +46,7 @@
 #include "mmu.h"
 #include "proc.h"
 #include "spinlock.h"
+#include "sleeplock.h"
 
 #include "lwip/opt.h"
 #include "lwip/sys.h"
@@ -67,10 +73,8 @@ struct sys_arch_sem {
 };
 
 struct sys_arch_mutex {
-  struct spinlock lock;
   int used;
-  int held;
-  struct proc *owner;         // who holds it, for the core-lock check
+  struct sleeplock lock;      // the kernel's own: held flag and owner
 };
 
 struct sys_arch_mbox {
@@ -106,8 +110,6 @@ sys_init(void)
   initlock(&prot.lock, "lwip protect");
   for(i = 0; i < NSYS_SEM; i++)
     initlock(&pool.sem[i].lock, "lwip sem");
-  for(i = 0; i < NSYS_MUTEX; i++)
-    initlock(&pool.mutex[i].lock, "lwip mutex");
   for(i = 0; i < NSYS_MBOX + NSYS_MBOX_BIG; i++){
     initlock(&pool.mbox[i].lock, "lwip mbox");
     pool.mbox[i].slot = i < NSYS_MBOX ? smallring[i] : bigring[i - NSYS_MBOX];
@@ -227,8 +229,7 @@ sys_mutex_new(sys_mutex_t *mutex)
   for(i = 0; i < NSYS_MUTEX; i++){
     if(!pool.mutex[i].used){
       pool.mutex[i].used = 1;
-      pool.mutex[i].held = 0;
-      pool.mutex[i].owner = 0;
+      initsleeplock(&pool.mutex[i].lock, "lwip mutex");
       release(&pool.lock);
       *mutex = &pool.mutex[i];
       SYS_STATS_INC_USED(mutex);
@@ -260,14 +261,9 @@ sys_mutex_lock(sys_mutex_t *mutex)
 {
   struct sys_arch_mutex *m = *mutex;
 
-  acquire(&m->lock);
-  if(m->held && m->owner == myproc())
+  if(holdingsleep(&m->lock))
     panic("sys_mutex_lock: already held by this thread (not recursive)");
-  while(m->held)
-    sleep(m, &m->lock);
-  m->held = 1;
-  m->owner = myproc();
-  release(&m->lock);
+  acquiresleep(&m->lock);
 }
 
 void
@@ -275,13 +271,9 @@ sys_mutex_unlock(sys_mutex_t *mutex)
 {
   struct sys_arch_mutex *m = *mutex;
 
-  acquire(&m->lock);
-  if(!m->held || m->owner != myproc())
+  if(!holdingsleep(&m->lock))
     panic("sys_mutex_unlock: not held by this thread");
-  m->held = 0;
-  m->owner = 0;
-  wakeup(m);
-  release(&m->lock);
+  releasesleep(&m->lock);
 }
 
 void
@@ -298,9 +290,7 @@ sys_arch_check_core_locked(const char *where)
     panic("LWIP_ASSERT_CORE_LOCKED: lwIP called from an interrupt handler "
           "or under a spinlock (use tcpip_input/tcpip_callback)");
   }
-  // Only the owner itself can make owner equal to itself, so this read
-  // needs no lock.
-  if(m->owner != myproc() || !m->held){
+  if(!holdingsleep(&m->lock)){
     cprintf("lwip: %s called by %s without the core lock\n", where,
             myproc() ? myproc()->name : "(no process)");
     panic("LWIP_ASSERT_CORE_LOCKED: lwIP core called without "
