@@ -115,7 +115,7 @@ $(B)/fs.img: $(B)/mkfs $(UPROGS) README.md
 
 # ---------------------------------------------------------------- boot images
 
-# The ISO's kernel command line, KCMDLINE (e.g. `make qemu KCMDLINE=net=lwip`).
+# The ISO's kernel command line, KCMDLINE (e.g. `make qemu KCMDLINE=net=off`).
 # The stamp is rewritten only when the value changes, so the ISO is rebuilt
 # when KCMDLINE differs from the last build's, and only then.
 $(B)/kcmdline: kcmdline-check

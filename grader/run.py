@@ -29,7 +29,7 @@ from . import platform as plat
 INTERACTIVE_FORWARDS = ()
 # LAB 3: BEGIN
 # The kernel's test services (kernel/net/services.c), which answer once
-# the stack runs (`make qemu KCMDLINE=net=lwip`): host port 10000 + the
+# the stack runs (from lab 3 on, unless KCMDLINE=net=off): host port 10000 + the
 # service's port, as labs/3-lwip/README.md documents.
 INTERACTIVE_FORWARDS += (
     ("tcp", 10007, 7),      # echo, RFC 862

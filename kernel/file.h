@@ -46,3 +46,6 @@ extern struct devsw devsw[];
 // Major device numbers (T_DEV inodes).
 #define CONSOLE 1
 #define ETHER   2
+// LAB 3: BEGIN
+#define NET     3       // the TCP/IP stack's files (net/netfile.c)
+// LAB 3: END

@@ -23,7 +23,7 @@
 //                    and can adopt them
 //   pci_init         devices (lab 2 on)
 // LAB 3: BEGIN
-//   net_init         the TCP/IP stack, if net=lwip (lab 3 on): after the
+//   net_init         the TCP/IP stack unless net=off (lab 3 on): after the
 //                    NIC has registered; it only starts kernel threads
 // LAB 3: END
 //   timerinit        calibrates the LAPIC timer; before startothers, since
@@ -74,7 +74,7 @@ main(uint magic, uint mbinfo_pa)
   pci_init();
   // LAB 2: END
   // LAB 3: BEGIN
-  net_init();     // net=lwip: start the stack, in threads; never waits
+  net_init();     // the TCP/IP stack, in threads; never waits
   // LAB 3: END
   timerinit();
   cprintf("cpus: %d\n", ncpu);

@@ -42,4 +42,11 @@ void            ether_deliver(const uchar *frame, int len);
 // stay in net/
 void            net_init(void);
 void            ethif_deliver(const uchar *frame, int len);
+
+// netloss.c: seeded frame loss on the command line (netloss=P netseed=S)
+#define NETLOSS_RX 0
+#define NETLOSS_TX 1
+void            netloss_init(void);
+int             netloss_drop(int dir);
+uint            netloss_count(int dir);
 // LAB 3: END

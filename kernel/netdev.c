@@ -48,6 +48,9 @@ netdev_register(struct netdev *dev)
     return;
   }
   ether_init();
+  // LAB 3: BEGIN
+  netloss_init();
+  // LAB 3: END
   nic = dev;
 }
 
@@ -66,6 +69,10 @@ netdev_transmit(const void *frame, int len)
     panic("netdev_transmit: called with interrupts off (it may sleep)");
   if(len < ETH_FRAME_MIN || len > ETH_FRAME_MAX)
     return -1;
+  // LAB 3: BEGIN
+  if(netloss_drop(NETLOSS_TX))
+    return len;                   // lost on the wire, as far as anyone knows
+  // LAB 3: END
   return nic->transmit(frame, len);
 }
 
@@ -86,10 +93,14 @@ netdev_input(const uchar *frame, int len)
     panic("netdev_input: interrupts on (call it with the driver's lock held)");
   if(len < ETH_FRAME_MIN || len > ETH_FRAME_MAX)
     panic("netdev_input: bad length (the driver checks it)");
+  // LAB 3: BEGIN
+  if(netloss_drop(NETLOSS_RX))
+    return;
+  // LAB 3: END
   ether_deliver(frame, len);
   // LAB 3: BEGIN
-  // The TCP/IP stack's queue (net/ethif.c); a no-op unless net=lwip
-  // started the stack.
+  // The TCP/IP stack's queue (net/ethif.c); a no-op until the stack has
+  // started (and always with net=off).
   ethif_deliver(frame, len);
   // LAB 3: END
 }

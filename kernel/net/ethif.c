@@ -20,8 +20,8 @@
 //   rxq.nnomsg   tcpip_input refused it (no input message, or the tcpip
 //                mailbox was full); the pbuf is freed at once.
 // None of these stalls the driver or panics. Until ethif_start() the ring
-// is off and ethif_deliver() returns at once, so without net=lwip the
-// seam delivers to ether.c alone, as in lab 2.
+// is off and ethif_deliver() returns at once, so with net=off the seam
+// delivers to ether.c alone, as in lab 2.
 
 #include "types.h"
 #include "defs.h"
@@ -181,4 +181,15 @@ ethif_start(struct netif *netif)
   // The lock and the thread exist before any frame can be queued.
   __sync_synchronize();
   rxq.on = 1;
+}
+
+// The drop counters, for ifconfig (netfile.c).
+void
+ethif_drops(struct ethif_drops *d)
+{
+  acquire(&rxq.lock);
+  d->full = rxq.nfull;
+  d->nopbuf = rxq.nnopbuf;
+  d->nomsg = rxq.nnomsg;
+  release(&rxq.lock);
 }

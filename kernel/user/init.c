@@ -69,6 +69,12 @@ main(void)
   mknod("/dev/ether0", 2, 0);
   mknod("/dev/ether0info", 2, 1);
   // LAB 2: END
+  // LAB 3: BEGIN
+  // The TCP/IP stack's files (major 3 is NET): the address and counters
+  // ifconfig prints, and the outbound connection `connect` makes.
+  mknod("/dev/netinfo", 3, 0);
+  mknod("/dev/netdial", 3, 1);
+  // LAB 3: END
 
   for(;;){
     pid = startsh();

@@ -1,6 +1,6 @@
 # Lab 3 tests: lwIP in the kernel, judged from the host.
 #
-# Every boot says net=lwip (the stack is off otherwise). Two kinds of
+# The stack starts by default (net=off would leave it down). Two kinds of
 # network:
 #
 #   - -netdev dgram to the test's Python peer (ARP and ICMP): the host
@@ -43,7 +43,7 @@ def deadline(seconds):
     return time.monotonic() + seconds * scale()
 
 
-def slirp(boot, fwds, cmdline="net=lwip " + STATIC):
+def slirp(boot, fwds, cmdline=STATIC):
     """Boot on slirp with hostfwd rules fwds ((proto, guest port), ...)."""
     return boot(nets=(Net(kind="user", opts="romfile=", hostfwd=fwds),),
                 cmdline=cmdline)
@@ -184,7 +184,7 @@ def test_arp_icmp(boot):
     net = f"10.{random.randint(1, 254)}.{random.randint(0, 255)}"
     gip, pip = f"{net}.{random.randint(2, 126)}", f"{net}.{random.randint(130, 253)}"
     m = boot(nets=(Net(opts="romfile=", mac=gmac),),
-             cmdline=f"net=lwip ip={gip}/24")
+             cmdline=f"ip={gip}/24")
     peer = m.peer
 
     # ARP: ask until the stack is up and answers.
@@ -241,7 +241,7 @@ def test_arp_icmp(boot):
 
 @points(15, "gets an address by DHCP and serves on it")
 def test_dhcp(boot):
-    m = slirp(boot, (("tcp", 7),), cmdline="net=lwip")
+    m = slirp(boot, (("tcp", 7),), cmdline=None)
     hp = tcp_ready(m, 7, "the echo service on the DHCP address")
     transfer(m, hp, os.urandom(4096), "echo on the leased address")
     mac = "52:54:00:12:34:56"
@@ -426,3 +426,65 @@ def test_abrupt_peers(boot):
     time.sleep(1)
     hp = tcp_ready(m, 7, "the TCP echo service after the crowd")
     transfer(m, hp, os.urandom(256 << 10), "echo after the resets and the crowd")
+
+
+# ---------------------------------------------------------------- outbound
+
+@points(10, "connect from the shell reaches a host server and echoes its nonce")
+def test_outbound(boot):
+    m = slirp(boot, (("tcp", 7),))
+    tcp_ready(m, 7, "the stack (its echo service answering)")
+    with socket.create_server(("127.0.0.1", 0)) as srv:
+        port = srv.getsockname()[1]
+        srv.settimeout(1)
+        m.sendline(f"connect 10.0.2.2 {port}")      # slirp: 10.0.2.2 is the host
+        conn, end = None, deadline(30)
+        while conn is None and time.monotonic() < end:
+            try:
+                conn, _ = srv.accept()
+            except socket.timeout:
+                m.watch(0.1, "the guest's connection to the host")
+        check(conn is not None, f"`connect 10.0.2.2 {port}` in the guest opens "
+              f"a TCP connection to the host's 127.0.0.1:{port}",
+              "an accepted connection", "none in 30 s")
+    nonce = os.urandom(8).hex().encode() + os.urandom(48 << 10)
+    with conn:
+        sender = threading.Thread(target=conn.sendall, args=(nonce,), daemon=True)
+        sender.start()
+        got = recv_exactly(conn, len(nonce), deadline(60))
+        sender.join(10)
+    check(got == nonce, "the guest's connection sends back the host's nonce "
+          "and data", f"{len(nonce)} bytes equal to those sent",
+          describe_diff(nonce, got))
+    # The host's close ends the command: the shell prompts again.
+    m.expect(r"\$ ", 30, what="the prompt after the host closed the connection")
+
+
+# ---------------------------------------------------------------- loss
+
+def retransmitted(pcap, port):
+    """TCP data segments to or from the guest's port that the pcap shows
+    more than once (the same direction, sequence number and length)."""
+    seen, again = set(), 0
+    for f in rdpcap(pcap):
+        if not f.haslayer(TCP) or port not in (f[TCP].sport, f[TCP].dport):
+            continue
+        n = len(f[TCP].payload)
+        if n == 0:
+            continue
+        key = (f[TCP].sport, f[TCP].dport, f[TCP].seq, n)
+        again += key in seen
+        seen.add(key)
+    return again
+
+
+@points(15, "a 1 MiB TCP echo completes intact with 5 % of frames lost each way")
+def test_loss(boot):
+    seed = random.randint(1, 1 << 30)
+    m = slirp(boot, (("tcp", 7),), cmdline=f"{STATIC} netloss=5 netseed={seed}")
+    hp = tcp_ready(m, 7, "the TCP echo service, with 5 % loss")
+    transfer(m, hp, os.urandom(1 << 20), f"1 MiB echo, 5 % loss (netseed={seed})",
+             seconds=300)
+    again = retransmitted(m.pcaps[0], 7)
+    check(again > 0, "the pcap shows retransmitted segments (the loss was real)",
+          "at least one segment sent twice", f"{again}")
