@@ -3,6 +3,7 @@ what the host observes. See grader/README.md for the test-writer's API.
 
     from grader import points, passes_on_stub, check, nonce, BootSpec, Net
     from grader import random_mac, frames_to, echo, Drain   # raw Ethernet (wire.py)
+    from grader import arp_answer, RawTCP, malformed, syn_flood  # IPv4 (inet.py)
     from grader import scale        # GRADER_TIMEOUT_SCALE, for a test's own waits
 """
 
@@ -10,6 +11,7 @@ import warnings
 
 import pytest
 
+from .inet import RawTCP, arp_answer, malformed, syn_flood  # noqa: F401
 from .machine import GradeFailure, Machine, check, scale  # noqa: F401
 from .net import Peer, free_port  # noqa: F401
 from .platform import BootSpec, Image, Net  # noqa: F401

@@ -29,7 +29,8 @@ from scapy.layers.inet import ICMP, IP, TCP
 from scapy.layers.l2 import ARP, Ether
 from scapy.utils import rdpcap
 
-from grader import Net, check, mac_str, points, random_mac, scale
+from grader import (Net, RawTCP, arp_answer, check, mac_str, malformed, points,
+                    random_mac, scale, syn_flood)
 
 STATIC = "ip=10.0.2.15/24,gw=10.0.2.2"    # slirp's guest address
 READY_S = 90            # the stack and services answer within this (scaled)
@@ -156,14 +157,6 @@ def describe_diff(want, got):
 
 
 # ---------------------------------------------------------------- ARP, ICMP
-
-def arp_answer(peer, f, pmac, pip):
-    """If f is the guest's ARP request for pip, answer it."""
-    if f is not None and f.haslayer(ARP) and f[ARP].op == 1 and f[ARP].pdst == pip:
-        peer.send(Ether(dst=f.src, src=pmac) /
-                  ARP(op=2, hwsrc=pmac, psrc=pip, hwdst=f[ARP].hwsrc,
-                      pdst=f[ARP].psrc))
-
 
 def checksums_ok(ip_bytes):
     """Recompute the IP and ICMP checksums of a received datagram (without
@@ -488,3 +481,70 @@ def test_loss(boot):
     again = retransmitted(m.pcaps[0], 7)
     check(again > 0, "the pcap shows retransmitted segments (the loss was real)",
           "at least one segment sent twice", f"{again}")
+
+
+# ---------------------------------------------------------------- bad input
+
+def icmp_echo(m, peer, gmac, pmac, gip, pip, ident, bad=None, wait=5):
+    """Send an echo request with id ident (bad: "ip" or "icmp" spoils that
+    checksum); return the guest's reply or None after wait seconds."""
+    pkt = Ether(dst=gmac, src=pmac) / IP(src=pip, dst=gip) / ICMP(id=ident, seq=1) / b"probe"
+    raw = bytearray(bytes(pkt))
+    if bad == "ip":
+        raw[24] ^= 0xff                 # the IP header checksum
+    elif bad == "icmp":
+        raw[36] ^= 0xff                 # the ICMP checksum
+    peer.send(bytes(raw))
+    end = time.monotonic() + wait * scale()
+    while time.monotonic() < end:
+        f = peer.recv(timeout=0.2)
+        arp_answer(peer, f, pmac, pip)
+        if f is not None and f.haslayer(ICMP) and f[ICMP].type == 0 and f[ICMP].id == ident:
+            return f
+        m.watch(0.01, "the guest after malformed input")
+    return None
+
+
+@points(10, "malformed IPv4/ICMP/UDP/TCP and a SYN flood leave the stack serving")
+def test_bad_input(boot):
+    seed = random.randint(1, 1 << 30)
+    rng = random.Random(seed)
+    gmac, pmac = mac_str(random_mac()), mac_str(random_mac())
+    gip, pip = "10.0.3.15", f"10.0.3.{rng.randint(100, 200)}"
+    m = boot(nets=(Net(opts="romfile=", mac=gmac),), cmdline=f"ip={gip}/24")
+    peer = m.peer
+    first = RawTCP(peer, gmac, pmac, gip, pip, 7, watch=lambda s: m.watch(s, "the stack"))
+    check(first.connect(READY_S), "before the burst, the guest's echo service "
+          "accepts a TCP connection from the peer", "a SYN-ACK", "none")
+    first.exchange(b"before", 6, 10)
+
+    bad = malformed(gmac, pmac, gip, pip, 7, rng)
+    flood = syn_flood(gmac, pmac, gip, pip, 7, 1000, rng)
+    for k, (what, frame) in enumerate(bad):
+        peer.send(frame)
+        if k % 16 == 15:
+            m.watch(0.05, f"the guest after {what!r} (malformed frame {k + 1}, seed {seed})")
+    for k, frame in enumerate(flood):
+        peer.send(frame)
+        if k % 50 == 49:
+            m.watch(0.05, f"the guest during the SYN flood (seed {seed})")
+    m.watch(1, f"the guest after {len(bad)} malformed frames and 1000 SYNs (seed {seed})")
+
+    # Checksums are checked: a spoilt echo request gets no answer.
+    for kind in ("ip", "icmp"):
+        ident = rng.getrandbits(16)
+        got = icmp_echo(m, peer, gmac, pmac, gip, pip, ident, bad=kind, wait=2)
+        check(got is None, f"an echo request with a bad {kind.upper()} checksum "
+              "is dropped", "no reply", "an echo reply")
+    ident = rng.getrandbits(16)
+    check(icmp_echo(m, peer, gmac, pmac, gip, pip, ident, wait=20) is not None,
+          f"after the burst (seed {seed}) the guest answers ICMP echo",
+          "an echo reply", "none in 20 s")
+    # TCP: the flood's half-open connections time out and free the pool.
+    data = os.urandom(1000)
+    conn = RawTCP(peer, gmac, pmac, gip, pip, 7, watch=lambda s: m.watch(s, "the stack"))
+    check(conn.connect(90), f"after the SYN flood (seed {seed}) the echo service "
+          "accepts a new TCP connection", "a SYN-ACK within 90 s", "none")
+    back = conn.exchange(data, len(data), 30)
+    check(back == data, "after the burst, TCP echo returns the peer's bytes",
+          f"{len(data)} bytes equal to those sent", describe_diff(data, back))
