@@ -53,15 +53,14 @@ static struct {
   uint nfull, nnopbuf, nnomsg;    // drops, by cause (file comment)
 } rxq;
 
-static uchar txbuf[ETH_FRAME_MAX];    // guarded by lwIP's core lock
-
 // Called by netdev_input() for every frame: interrupts off, the driver's
 // lock held. Copy and return; never call lwIP from here.
 void
 ethif_deliver(const uchar *frame, int len)
 {
-  if(!rxq.on)
+  if(!rxq.on)                     // before ethif_start(); always with net=off
     return;
+  // LAB 3: BEGIN SOLUTION
   acquire(&rxq.lock);
   if(rxq.tail - rxq.head == NRXQ){
     rxq.nfull++;
@@ -73,8 +72,19 @@ ethif_deliver(const uchar *frame, int len)
   rxq.tail++;
   wakeup(&rxq);
   release(&rxq.lock);
+  // LAB 3: STUB
+  // // Lab 3: queue a copy of the frame for the ethif-rx thread and wake
+  // // it. From netdev_input(): interrupts off, the driver's lock held, the
+  // // frame's memory the driver's again once this returns. With the
+  // // ring full, drop the frame and count it (rxq.nfull).
+  // // Traps: nothing here may sleep or call lwIP, not even pbuf_alloc
+  // // (sys_arch_protect panics if you try); a full ring must drop the new
+  // // frame, never overwrite one the thread has not taken yet.
+  // panic("ethif_deliver: Lab 3");
+  // LAB 3: END
 }
 
+// LAB 3: BEGIN SOLUTION
 // Make one received frame a pbuf, or 0 (counted) when the pool is empty.
 static struct pbuf*
 ethif_frame_pbuf(const uchar *data, int len)
@@ -122,6 +132,28 @@ ethif_rx_thread(void *arg)
     }
   }
 }
+// LAB 3: STUB
+// // The "ethif-rx" thread: the only reader of the ring, started by
+// // ethif_start() with the netif as arg.
+// static void
+// ethif_rx_thread(void *arg)
+// {
+//   // Lab 3: for ever, wait for a frame in the ring and hand lwIP a
+//   // PBUF_POOL pbuf holding it, through the netif's input function
+//   // (tcpip_input, set by netif_add), which queues it for the tcpip
+//   // thread. Count what is dropped: no pbuf (rxq.nnopbuf), or input
+//   // refused (rxq.nnomsg); LINK_STATS_INC(link.recv/.drop/.memerr) feed
+//   // ifconfig's counters.
+//   // Traps: a pbuf whose input failed is still yours and must be freed,
+//   // or the pool drains away one frame at a time; input may sleep, so no
+//   // spinlock may be held across it; the slot at head is free for new
+//   // frames only once you have copied it.
+//   panic("ethif_rx_thread: Lab 3");
+// }
+// LAB 3: END
+
+// LAB 3: BEGIN SOLUTION
+static uchar txbuf[ETH_FRAME_MAX];    // guarded by lwIP's core lock
 
 // netif->linkoutput: send one frame. Caller holds the core lock.
 static err_t
@@ -147,6 +179,21 @@ ethif_linkoutput(struct netif *netif, struct pbuf *p)
   LINK_STATS_INC(link.xmit);
   return ERR_OK;
 }
+// LAB 3: STUB
+// // netif->linkoutput: send one frame. Caller holds the core lock.
+// static err_t
+// ethif_linkoutput(struct netif *netif, struct pbuf *p)
+// {
+//   // Lab 3: send the frame in p, a finished Ethernet frame of
+//   // p->tot_len bytes, through netdev_transmit() (which may sleep: this
+//   // runs in a thread, with lwIP's core lock, a mutex, held). Return
+//   // ERR_OK once it is handed to the driver, ERR_IF if the driver or the
+//   // length refuses it; LINK_STATS_INC(link.xmit/.err/.lenerr) count.
+//   // Traps: p may be a chain of pbufs (p->len bytes each, p->next), and
+//   // the driver takes one contiguous frame; p stays lwIP's, to free.
+//   panic("ethif_linkoutput: Lab 3");
+// }
+// LAB 3: END
 
 // netif_add's init function: describe the NIC to lwIP.
 err_t

@@ -7,6 +7,16 @@
 // passes on as a failed netconn or socket, never a panic) and *_free gives
 // it back, so a socket opened and closed a million times costs nothing.
 //
+// A mutex is one of the kernel's sleeplocks (sleeplock.c), which already
+// records its holder: locking one twice or unlocking another thread's
+// panics, and the core-lock check below asks holdingsleep().
+//
+// Mailboxes are bounded rings of message pointers. Capacities: lwIP asks
+// for one per mailbox (lwipopts.h: TCPIP_MBOX_SIZE for the tcpip thread's,
+// DEFAULT_*_MBOX_SIZE for each netconn's) and gets a ring of the smallest
+// class that holds it.
+//
+// LAB 3: BEGIN SOLUTION
 // Each semaphore and mailbox is a counter or ring guarded by its own
 // spinlock, which is also the sleep() partner: a waiter tests the
 // condition under the lock and sleeps on the object, and sleep() and
@@ -16,18 +26,15 @@
 // returns SYS_ARCH_TIMEOUT, and lwIP's timers (retransmission, DHCP, ARP)
 // keep running on an idle network. Every waiter retests its condition
 // after it wakes, since a wakeup may have been meant for another waiter on
-// the same object.
-//
-// A mutex is one of the kernel's sleeplocks (sleeplock.c), which already
-// records its holder: locking one twice or unlocking another thread's
-// panics, and the core-lock check below asks holdingsleep().
-//
-// Mailboxes are bounded rings of message pointers. sys_mbox_post sleeps
-// while the ring is full; sys_mbox_trypost never sleeps and returns
-// ERR_MEM (tcpip_input uses it: its caller frees the pbuf and counts a
-// drop). Capacities: lwIP asks for one per mailbox (lwipopts.h:
-// TCPIP_MBOX_SIZE for the tcpip thread's, DEFAULT_*_MBOX_SIZE for each
-// netconn's) and gets a ring of the smallest class that holds it.
+// the same object. sys_mbox_post sleeps while the ring is full;
+// sys_mbox_trypost never sleeps and returns ERR_MEM (tcpip_input uses it:
+// its caller frees the pbuf and counts a drop).
+// LAB 3: STUB
+// // Semaphores and mailboxes (Lab 3) are yours: the structs below give
+// // each its own spinlock and the fields a counter or a bounded ring of
+// // message pointers needs. lwip/sys.h is the contract, and the functions'
+// // comments name the traps.
+// LAB 3: END
 //
 // Threads are kernel threads; their stack is the kernel's fixed
 // KSTACKSIZE, whatever lwIP asks for. SYS_ARCH_PROTECT is one recursive
@@ -118,6 +125,7 @@ sys_init(void)
 
 // ---- Waiting with lwIP's timeouts
 
+// LAB 3: BEGIN SOLUTION
 // One step of a wait of `timeout` ms (0: forever) that began at start:
 // sleep on chan, giving up lk, until a wakeup or the rest of the time is
 // over. Returns 1 once the whole timeout has passed. The caller retests
@@ -150,6 +158,8 @@ waited(uint start)
 
   return t == SYS_ARCH_TIMEOUT ? t - 1 : t;
 }
+// LAB 3: STUB
+// LAB 3: END
 
 // ---- Semaphores
 
@@ -192,17 +202,24 @@ sys_sem_free(sys_sem_t *sem)
 void
 sys_sem_signal(sys_sem_t *sem)
 {
+  // LAB 3: BEGIN SOLUTION
   struct sys_arch_sem *s = *sem;
 
   acquire(&s->lock);
   s->count++;
   wakeup(s);
   release(&s->lock);
+  // LAB 3: STUB
+  // // Lab 3: add one to the semaphore's count, and let a thread waiting
+  // // for it (sys_arch_sem_wait) go on. Called from any thread; never sleeps.
+  // panic("sys_sem_signal: Lab 3");
+  // LAB 3: END
 }
 
 u32_t
 sys_arch_sem_wait(sys_sem_t *sem, u32_t timeout)
 {
+  // LAB 3: BEGIN SOLUTION
   struct sys_arch_sem *s = *sem;
   uint start = millis();
 
@@ -216,6 +233,17 @@ sys_arch_sem_wait(sys_sem_t *sem, u32_t timeout)
   s->count--;
   release(&s->lock);
   return waited(start);
+  // LAB 3: STUB
+  // // Lab 3: wait until the count is above zero and take one (lwip/sys.h).
+  // // timeout is in milliseconds, 0 meaning for ever. Returns the time
+  // // waited in milliseconds, or SYS_ARCH_TIMEOUT if the time ran out with
+  // // the count still zero; a wait that succeeds never returns that value.
+  // // Traps: a timed wait that never times out stops lwIP's timers (TCP
+  // // retransmission, DHCP, ARP) whenever the network is quiet; no spinlock
+  // // may be held while the thread sleeps; a thread that wakes up may find
+  // // the count taken by another.
+  // panic("sys_arch_sem_wait: Lab 3");
+  // LAB 3: END
 }
 
 // ---- Mutexes (may be held across a sleep: lwIP's core lock is one)
@@ -346,6 +374,7 @@ sys_mbox_free(sys_mbox_t *mbox)
   *mbox = 0;
 }
 
+// LAB 3: BEGIN SOLUTION
 // Put msg in mb's ring, which has room. Caller holds mb->lock.
 static void
 mbox_put(struct sys_arch_mbox *mb, void *msg)
@@ -364,10 +393,13 @@ mbox_take(struct sys_arch_mbox *mb)
   wakeup(&mb->tail);          // posters wait for room
   return msg;
 }
+// LAB 3: STUB
+// LAB 3: END
 
 void
 sys_mbox_post(sys_mbox_t *mbox, void *msg)
 {
+  // LAB 3: BEGIN SOLUTION
   struct sys_arch_mbox *mb = *mbox;
 
   acquire(&mb->lock);
@@ -375,11 +407,19 @@ sys_mbox_post(sys_mbox_t *mbox, void *msg)
     sleep(&mb->tail, &mb->lock);
   mbox_put(mb, msg);
   release(&mb->lock);
+  // LAB 3: STUB
+  // // Lab 3: put msg in the mailbox, first waiting for as long as it takes
+  // // while the mailbox is full (cap messages: the capacity lwIP asked
+  // // for). Messages come out in the order they went in. Never drops msg:
+  // // its sender has no way to learn that it was lost.
+  // panic("sys_mbox_post: Lab 3");
+  // LAB 3: END
 }
 
 err_t
 sys_mbox_trypost(sys_mbox_t *mbox, void *msg)
 {
+  // LAB 3: BEGIN SOLUTION
   struct sys_arch_mbox *mb = *mbox;
 
   acquire(&mb->lock);
@@ -392,6 +432,14 @@ sys_mbox_trypost(sys_mbox_t *mbox, void *msg)
   mbox_put(mb, msg);
   release(&mb->lock);
   return ERR_OK;
+  // LAB 3: STUB
+  // // Lab 3: put msg in the mailbox if there is room and return ERR_OK;
+  // // when it is full, count the refusal (nfull) and return ERR_MEM at
+  // // once. Trap: it must never sleep. The tcpip thread itself calls it to
+  // // hand a netconn its data, and a thread that then waits for the tcpip
+  // // thread would wait for ever; its callers free what they could not post.
+  // panic("sys_mbox_trypost: Lab 3");
+  // LAB 3: END
 }
 
 // lwIP's "from an ISR" variant. Nothing here calls lwIP from an interrupt
@@ -405,6 +453,7 @@ sys_mbox_trypost_fromisr(sys_mbox_t *mbox, void *msg)
 u32_t
 sys_arch_mbox_fetch(sys_mbox_t *mbox, void **msg, u32_t timeout)
 {
+  // LAB 3: BEGIN SOLUTION
   struct sys_arch_mbox *mb = *mbox;
   uint start = millis();
   void *m;
@@ -424,11 +473,21 @@ sys_arch_mbox_fetch(sys_mbox_t *mbox, void **msg, u32_t timeout)
   if(msg)
     *msg = m;
   return waited(start);
+  // LAB 3: STUB
+  // // Lab 3: take the oldest message, waiting for one for at most timeout
+  // // milliseconds (0: for ever), and store it in *msg unless msg is null.
+  // // Returns the time waited, or SYS_ARCH_TIMEOUT (with *msg = 0) if none
+  // // came in time. The tcpip thread runs every lwIP timer from this wait:
+  // // the same traps as sys_arch_sem_wait, and a poster sleeping on a full
+  // // mailbox must be let go once there is room.
+  // panic("sys_arch_mbox_fetch: Lab 3");
+  // LAB 3: END
 }
 
 u32_t
 sys_arch_mbox_tryfetch(sys_mbox_t *mbox, void **msg)
 {
+  // LAB 3: BEGIN SOLUTION
   struct sys_arch_mbox *mb = *mbox;
   void *m;
 
@@ -442,6 +501,12 @@ sys_arch_mbox_tryfetch(sys_mbox_t *mbox, void **msg)
   if(msg)
     *msg = m;
   return 0;
+  // LAB 3: STUB
+  // // Lab 3: as sys_arch_mbox_fetch, but never wait: with the mailbox
+  // // empty, return SYS_MBOX_EMPTY at once; otherwise take the oldest
+  // // message into *msg (unless msg is null) and return 0.
+  // panic("sys_arch_mbox_tryfetch: Lab 3");
+  // LAB 3: END
 }
 
 // ---- Threads, time, protection, randomness, assertions
@@ -450,6 +515,7 @@ sys_thread_t
 sys_thread_new(const char *name, lwip_thread_fn fn, void *arg,
                int stacksize, int prio)
 {
+  // LAB 3: BEGIN SOLUTION
   int pid;
 
   // stacksize and prio are lwIP's wishes; a kernel thread has KSTACKSIZE
@@ -459,17 +525,38 @@ sys_thread_new(const char *name, lwip_thread_fn fn, void *arg,
   if((pid = kthread_create((char*)name, fn, arg)) < 0)
     panic("sys_thread_new: no free process slot");
   return pid;
+  // LAB 3: STUB
+  // // Lab 3: start a thread named name that runs fn(arg) in the kernel, and
+  // // return its id. lwIP's threads never return and run until the machine
+  // // stops; stacksize and prio are lwIP's wishes, which a kernel thread
+  // // cannot grant. No free process slot is fatal (lwIP cannot run without
+  // // the thread it asked for): say so and stop.
+  // panic("sys_thread_new: Lab 3");
+  // LAB 3: END
 }
 
 u32_t
 sys_now(void)
 {
+  // LAB 3: BEGIN SOLUTION
   return millis();
+  // LAB 3: STUB
+  // // Lab 3: the time in milliseconds since some fixed moment, for lwIP's
+  // // timers; it wraps around at 2^32. Trap: not in ticks.
+  // panic("sys_now: Lab 3");
+  // LAB 3: END
 }
 
 sys_prot_t
 sys_arch_protect(void)
 {
+  // The outermost protect comes from thread context. With interrupts
+  // already off, the caller is an interrupt handler or holds a spinlock,
+  // where lwIP must never run (netdev.c's receive contract): lwIP's pools
+  // and heap would be re-entered under the thread the interrupt stopped.
+  if(!(readeflags() & FL_IF) && !holding(&prot.lock))
+    panic("SYS_ARCH_PROTECT: lwIP entered with interrupts off (from an "
+          "interrupt handler, or with a spinlock held)");
   pushcli();                  // so that holding() and acquire() agree
   if(holding(&prot.lock))
     prot.depth++;
