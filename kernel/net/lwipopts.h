@@ -5,7 +5,7 @@
 // QEMU, within a kernel that must still boot in 64 MiB and whose whole
 // image (with lwIP's static memory) must lie in the 8 MiB that entry.S
 // maps: all of lwIP's memory is the static pools below plus one fixed
-// heap of MEM_SIZE bytes, about 1.2 MiB in all, with the netif's own
+// heap of MEM_SIZE bytes, about 1.6 MiB in all, with the netif's own
 // receive queue (ethif.c) another 0.4 MiB.
 //
 // A 256-frame burst (a full virtio RX ring) fits at every stage: the
@@ -13,6 +13,15 @@
 // PBUF_POOL_SIZE pool buffers and MEMP_NUM_TCPIP_MSG_INPKT input
 // messages for them, and room in the tcpip thread's mailbox. Past that,
 // frames are dropped and counted (ethif.c), never a panic or a stall.
+//
+// Received TCP data stays in its pool buffer until the application reads
+// it, so the pool is sized for the worst the test services allow: each of
+// their 12 workers (services.c) with a full receive window unread
+// (TCP_WND, 32 frames), and a full RX burst on top, 12*32 + 256 = 640.
+// The window itself is twice the 16 segments that would do on a wire:
+// through QEMU's user-mode network the round trip is long (the guest's
+// ACK, then slirp's turn in QEMU's main loop), and a 16-segment window
+// left the guest idle waiting for data (bench: tools/bench/tcp_throughput.py).
 
 #ifndef BVLAB_LWIPOPTS_H
 #define BVLAB_LWIPOPTS_H
@@ -38,7 +47,7 @@ void sys_arch_check_core_locked(const char *where);
 #define MEM_LIBC_MALLOC             0
 #define MEMP_MEM_MALLOC             0
 #define MEM_SIZE                    (512*1024)  // TCP send data, PBUF_RAM
-#define PBUF_POOL_SIZE              384         // received frames
+#define PBUF_POOL_SIZE              640         // received frames (above)
 #define MEMP_NUM_PBUF               64          // PBUF_REF/ROM headers
 #define MEMP_NUM_TCPIP_MSG_INPKT    320
 #define MEMP_NUM_TCPIP_MSG_API      64
@@ -70,7 +79,7 @@ void sys_arch_check_core_locked(const char *where);
 
 // ---- TCP: full-size segments and windows that keep QEMU's link busy
 #define TCP_MSS                     1460
-#define TCP_WND                     (16 * TCP_MSS)     // 23360
+#define TCP_WND                     (32 * TCP_MSS)     // 46720 (above)
 #define TCP_SND_BUF                 (44 * TCP_MSS)     // 64240 (< 64 KiB)
 #define TCP_SND_QUEUELEN            (4 * TCP_SND_BUF / TCP_MSS)   // 176
 #define TCP_QUEUE_OOSEQ             1

@@ -66,13 +66,19 @@
 #define CG_LINE    72         // RFC 864: characters per line
 #define CG_LINES   95         // lines in one period
 #define CG_PERIOD  (CG_LINES * (CG_LINE + 2))
+#define CG_NPERIOD 4          // periods per write (chargen_buf holds them)
+
+#define DISCARD_BATCH (TCP_WND / 2)   // bytes read before the window goes back
 
 enum { ECHO, DISCARD, CHARGEN, NSERVICE };
 
 static const char *svcname[NSERVICE] = { "echo", "discard", "chargen" };
 static const u16_t svcport[NSERVICE] = { ECHO_PORT, DISCARD_PORT, CHARGEN_PORT };
 
-static char chargen_buf[CG_PERIOD];
+// CG_NPERIOD copies of the period, so that one netconn_write hands the
+// stack about 28 KiB (half the send buffer) and the worker wakes once per
+// many segments; the pattern still repeats from the first byte.
+static char chargen_buf[CG_NPERIOD * CG_PERIOD];
 
 static struct {
   struct spinlock lock;
@@ -100,13 +106,31 @@ serve_echo(struct netconn *conn)
   }
 }
 
+// Read and drop. The window goes back to the peer once per batch (all
+// that had arrived when the first segment of the batch was taken), not
+// once per segment as netconn_recv would do it: each return is a call
+// under the core lock and may send a window update, and at full speed
+// several segments are waiting at every wakeup. Nothing read is ever
+// held back when we block again, so the peer's window cannot close on
+// data we have already dropped.
 static void
 serve_discard(struct netconn *conn)
 {
   struct pbuf *p;
+  size_t n;
+  u8_t flags = NETCONN_NOAUTORCVD;
 
-  while(netconn_recv_tcp_pbuf(conn, &p) == ERR_OK)
-    pbuf_free(p);
+  while(netconn_recv_tcp_pbuf_flags(conn, &p, flags) == ERR_OK){
+    n = 0;
+    do {
+      n += p->tot_len;
+      pbuf_free(p);
+    } while(n < DISCARD_BATCH &&
+            netconn_recv_tcp_pbuf_flags(conn, &p, flags | NETCONN_DONTBLOCK)
+            == ERR_OK);
+    if(netconn_tcp_recvd(conn, n) != ERR_OK)
+      return;
+  }
 }
 
 // Write the pattern until a write fails (a reset) or the peer's FIN
@@ -119,7 +143,8 @@ serve_chargen(struct netconn *conn)
   err_t err;
 
   for(;;){
-    if(netconn_write(conn, chargen_buf, CG_PERIOD, NETCONN_COPY) != ERR_OK)
+    if(netconn_write(conn, chargen_buf, sizeof(chargen_buf), NETCONN_COPY)
+       != ERR_OK)
       return;
     while((err = netconn_recv_tcp_pbuf_flags(conn, &p, NETCONN_DONTBLOCK))
           == ERR_OK)
@@ -277,7 +302,7 @@ services_start(void)
 {
   int i, j;
 
-  for(i = 0; i < CG_LINES; i++){
+  for(i = 0; i < CG_NPERIOD * CG_LINES; i++){
     for(j = 0; j < CG_LINE; j++)
       chargen_buf[i*(CG_LINE+2) + j] = ' ' + (i + j) % 95;
     chargen_buf[i*(CG_LINE+2) + CG_LINE] = '\r';
