@@ -7,7 +7,9 @@ on the guest's subnet, built on scapy:
     RawTCP(peer, ...)               a TCP client written out by hand, one
                                     segment at a time: enough to open a
                                     connection, send a little and read it
-                                    back, with retransmission
+                                    back, or stream data at a guest while
+                                    refusing its answer (a zero window),
+                                    with retransmission
     malformed(...)                  frames that break IPv4, ICMP, UDP and
                                     TCP rules, each named, for the
                                     bad-input tests
@@ -58,11 +60,13 @@ class RawTCP:
         self.sport = random.randint(20000, 60000)
         self.isn = random.getrandbits(32)
         self.rcv_nxt = None         # next sequence number wanted from the guest
+        self.sent = 0               # bytes of ours the guest has acknowledged
         self.watch = watch or (lambda s: None)
 
-    def _segment(self, flags, seq, payload=b"", ack=None, options=()):
+    def _segment(self, flags, seq, payload=b"", ack=None, options=(),
+                 window=65535):
         t = TCP(sport=self.sport, dport=self.port, flags=flags, seq=seq,
-                ack=ack or 0, window=65535, options=list(options))
+                ack=ack or 0, window=window, options=list(options))
         return (Ether(dst=self.gmac, src=self.pmac) /
                 IP(src=self.pip, dst=self.gip) / t / payload)
 
@@ -128,6 +132,77 @@ class RawTCP:
                                              ack=self.rcv_nxt))
         self.peer.send(self._segment("R", (seq + len(data)) % 2**32))
         return got
+
+
+    def send_stream(self, data, seg, seconds, window=0, stall=4):
+        """Send data in segments of seg bytes within the guest's window,
+        going back to the first unacknowledged byte after each RTO, while
+        advertising our receive window `window` (0: the guest may not send
+        its echo, so its own buffers fill). Stops when all is acknowledged,
+        after seconds (scaled), or once the guest has acknowledged nothing
+        new for stall seconds (it pushes back). Returns the number of bytes
+        the guest acknowledged."""
+        end = time.monotonic() + seconds * scale()
+        progress = time.monotonic()
+        base = (self.isn + 1) % 2**32
+        una = nxt = 0                   # offsets into data
+        wnd, resend = seg, time.monotonic() + self.RTO
+        while (una < len(data) and time.monotonic() < end and
+               time.monotonic() - progress < stall * scale()):
+            while nxt < len(data) and nxt - una + seg <= max(wnd, seg):
+                chunk = data[nxt:nxt + seg]
+                self.peer.send(self._segment("PA", (base + nxt) % 2**32, chunk,
+                                             ack=self.rcv_nxt, window=window))
+                nxt += len(chunk)
+            f = self._next(0.05)
+            if f is None:
+                if time.monotonic() >= resend:
+                    nxt, resend = una, time.monotonic() + self.RTO
+                    self.watch(0.01)
+                continue
+            t = f[TCP]
+            if t.flags.R:
+                break
+            acked = (t.ack - base) % 2**32
+            if acked <= len(data) and acked > una:
+                una, resend = acked, time.monotonic() + self.RTO
+                progress = time.monotonic()
+            wnd = t.window
+            body = tcp_payload(f)
+            if body and t.seq == self.rcv_nxt and window == 0:
+                # A zero-window probe: acknowledge what we have, take nothing.
+                self.peer.send(self._segment("A", (base + nxt) % 2**32,
+                                             ack=self.rcv_nxt, window=0))
+        self.sent = una
+        return una
+
+    def read_stream(self, want, seconds):
+        """Open our window and read until want bytes came in order, or
+        seconds (scaled) passed; returns them. Ends with an RST."""
+        end = time.monotonic() + seconds * scale()
+        seq = (self.isn + 1 + self.sent) % 2**32
+        got, last_ack = bytearray(), 0
+        self.peer.send(self._segment("A", seq, ack=self.rcv_nxt))
+        while len(got) < want and time.monotonic() < end:
+            f = self._next(0.2)
+            if f is None:
+                if time.monotonic() - last_ack > self.RTO:
+                    self.peer.send(self._segment("A", seq, ack=self.rcv_nxt))
+                    last_ack = time.monotonic()
+                    self.watch(0.01)
+                continue
+            t = f[TCP]
+            if t.flags.R:
+                break
+            body = tcp_payload(f)
+            if body and t.seq == self.rcv_nxt:
+                got += body
+                self.rcv_nxt = (self.rcv_nxt + len(body)) % 2**32
+            if body:
+                self.peer.send(self._segment("A", seq, ack=self.rcv_nxt))
+                last_ack = time.monotonic()
+        self.peer.send(self._segment("R", seq))
+        return bytes(got)
 
 
 # ---------------------------------------------------------------- bad input

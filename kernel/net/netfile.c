@@ -1,4 +1,4 @@
-// netfile.c: the stack's two device files (major NET), for the shell
+// netfile.c: the stack's device files (major NET), for the shell
 // before lab 4's sockets exist. Given code, not a lab exercise.
 //
 //   /dev/netinfo  (minor 0)  read: what ifconfig prints below the NIC line:
@@ -13,6 +13,13 @@
 //                            could not be made or broke; the user program
 //                            `connect` is its front end. 10.0.2.2 is the
 //                            host under QEMU's user-mode network.
+//   /dev/netctl   (minor 2)  write "hold MS": take lwIP's core lock and keep
+//                            it for MS milliseconds (at most HOLD_MAX_MS),
+//                            so the tcpip thread stands still while frames
+//                            keep coming: a test's way to make the input
+//                            path run out of pools on demand, where frames
+//                            must be dropped and counted, never stall the
+//                            driver or panic. The write returns MS.
 //
 // The connection is the writer's own: it is served in the writer's
 // process, in the system call, with the netconn API, so each dialler
@@ -42,6 +49,8 @@
 
 #define NETINFO_MINOR 0
 #define NETDIAL_MINOR 1
+#define NETCTL_MINOR  2
+#define HOLD_MAX_MS   10000
 #define DIAL_POLL_MS  500         // how often a dialler looks at p->killed
 #define DIAL_MAX      48          // longest "A.B.C.D PORT" accepted
 #define INFO_MAX      1024
@@ -205,6 +214,31 @@ netdial_write(struct file *f, int user_src, uint addr, int n)
   return r;
 }
 
+// ---- /dev/netctl
+
+static int
+netctl_write(struct file *f, int user_src, uint addr, int n)
+{
+  char req[16], *p;
+  int ms = 0;
+
+  if(shown == 0 || n <= 5 || n >= sizeof(req))
+    return -1;
+  if(either_copyin(req, user_src, addr, n) < 0)
+    return -1;
+  req[n] = 0;
+  if(strncmp(req, "hold ", 5) != 0)
+    return -1;
+  for(p = req + 5; *p >= '0' && *p <= '9'; p++)
+    ms = ms*10 + (*p - '0');
+  if((*p != 0 && *p != '\n') || ms <= 0 || ms > HOLD_MAX_MS)
+    return -1;
+  LOCK_TCPIP_CORE();
+  sleep_until(0, 0, millis() + ms);
+  UNLOCK_TCPIP_CORE();
+  return n;
+}
+
 // ---- The device
 
 static int
@@ -218,9 +252,13 @@ netread(struct file *f, int user_dst, uint addr, int n)
 static int
 netwrite(struct file *f, int user_src, uint addr, int n)
 {
-  if(f->ip->minor != NETDIAL_MINOR)
-    return -1;
-  return netdial_write(f, user_src, addr, n);
+  switch(f->ip->minor){
+  case NETDIAL_MINOR:
+    return netdial_write(f, user_src, addr, n);
+  case NETCTL_MINOR:
+    return netctl_write(f, user_src, addr, n);
+  }
+  return -1;
 }
 
 // Called by netinit.c with the netif it brought up (or 0 when the stack

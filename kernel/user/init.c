@@ -71,9 +71,11 @@ main(void)
   // LAB 2: END
   // LAB 3: BEGIN
   // The TCP/IP stack's files (major 3 is NET): the address and counters
-  // ifconfig prints, and the outbound connection `connect` makes.
+  // ifconfig prints, the outbound connection `connect` makes, and a test
+  // hook (kernel/net/netfile.c).
   mknod("/dev/netinfo", 3, 0);
   mknod("/dev/netdial", 3, 1);
+  mknod("/dev/netctl", 3, 2);
   // LAB 3: END
 
   for(;;){
