@@ -82,18 +82,30 @@ pinit(void)
   initlock(&tablelock, "ptable");
 }
 
-// This CPU's struct cpu, found by its local APIC id. The caller must have
-// interrupts off; otherwise a timer interrupt could reschedule it onto
-// another CPU between the lookup and the use of the answer.
+// This CPU's struct cpu. The caller must have interrupts off; otherwise a
+// timer interrupt could reschedule it onto another CPU between the lookup
+// and the use of the answer.
+//
+// Once seginit() has run, the GDT a CPU has loaded is the one inside its
+// own struct cpu, so the table's address names the CPU. Before that (the
+// boot GDT is loaded) the local APIC id does. The APIC id is a memory-
+// mapped register: under QEMU's TCG each read is a trip through the
+// device model under QEMU's global lock, and pushcli/popcli ask mycpu()
+// for every spinlock, so reading it every time made locking the
+// kernel's largest cost under emulation (tools/bench/tcp_throughput.py).
 struct cpu*
 mycpu(void)
 {
+  uint off;
   int apic, i;
 
   if(readeflags() & FL_IF)
     panic("mycpu: interrupts are on");
   if(ncpu == 0)                 // early boot: only the boot CPU exists
     return &cpus[0];
+  off = gdtbase() - (uint)cpus - __builtin_offsetof(struct cpu, gdt);
+  if(off < ncpu * sizeof(struct cpu) && off % sizeof(struct cpu) == 0)
+    return &cpus[off / sizeof(struct cpu)];
   apic = lapicid();
   for(i = 0; i < ncpu; i++){
     if(cpus[i].apicid == apic)

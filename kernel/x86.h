@@ -155,6 +155,17 @@ rcr2(void)
   return addr;
 }
 
+// The linear address of the GDT this CPU has loaded. sgdt is an ordinary
+// instruction: no exit from QEMU's translated code, no device model.
+static inline uint
+gdtbase(void)
+{
+  struct { ushort limit; uint base; } __attribute__((packed)) d;
+
+  asm volatile("sgdt %0" : "=m" (d));
+  return d.base;
+}
+
 // Switch page directories (and flush the TLB).
 static inline void
 lcr3(uint pgdir_pa)
