@@ -75,6 +75,16 @@ class RawTCP:
                 f[IP].src == self.gip and f[TCP].sport == self.port and
                 f[TCP].dport == self.sport)
 
+    def _take(self, f):
+        """The new in-order bytes of the guest's segment f (a retransmission
+        may start before rcv_nxt and carry more after it); moves rcv_nxt."""
+        body = tcp_payload(f)
+        skip = (self.rcv_nxt - f[TCP].seq) % 2**32
+        if not body or skip >= len(body):
+            return b""
+        self.rcv_nxt = (self.rcv_nxt + len(body) - skip) % 2**32
+        return body[skip:]
+
     def _next(self, timeout):
         """The next frame of this connection from the guest, or None;
         answers ARP meanwhile."""
@@ -124,10 +134,8 @@ class RawTCP:
                 break
             if t.flags.A and (t.ack - seq) % 2**32 >= len(data):
                 acked = True
-            body = tcp_payload(f)
-            if body and t.seq == self.rcv_nxt:
-                got += body
-                self.rcv_nxt = (self.rcv_nxt + len(body)) % 2**32
+            if tcp_payload(f):
+                got += self._take(f)
                 self.peer.send(self._segment("A", (seq + len(data)) % 2**32,
                                              ack=self.rcv_nxt))
         self.peer.send(self._segment("R", (seq + len(data)) % 2**32))
@@ -168,8 +176,7 @@ class RawTCP:
                 una, resend = acked, time.monotonic() + self.RTO
                 progress = time.monotonic()
             wnd = t.window
-            body = tcp_payload(f)
-            if body and t.seq == self.rcv_nxt and window == 0:
+            if tcp_payload(f) and window == 0:
                 # A zero-window probe: acknowledge what we have, take nothing.
                 self.peer.send(self._segment("A", (base + nxt) % 2**32,
                                              ack=self.rcv_nxt, window=0))
@@ -194,11 +201,8 @@ class RawTCP:
             t = f[TCP]
             if t.flags.R:
                 break
-            body = tcp_payload(f)
-            if body and t.seq == self.rcv_nxt:
-                got += body
-                self.rcv_nxt = (self.rcv_nxt + len(body)) % 2**32
-            if body:
+            if tcp_payload(f):
+                got += self._take(f)
                 self.peer.send(self._segment("A", seq, ack=self.rcv_nxt))
                 last_ack = time.monotonic()
         self.peer.send(self._segment("R", seq))

@@ -19,7 +19,8 @@
 //                            keep coming: a test's way to make the input
 //                            path run out of pools on demand, where frames
 //                            must be dropped and counted, never stall the
-//                            driver or panic. The write returns MS.
+//                            driver or panic. The write returns its length
+//                            once the hold is over.
 //
 // The connection is the writer's own: it is served in the writer's
 // process, in the system call, with the netconn API, so each dialler

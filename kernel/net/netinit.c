@@ -5,10 +5,10 @@
 //   net=off                               leave it down
 //
 // With the stack up, every frame goes both to ether.c and to the stack
-// (netdev.c), so raw /dev/ether0 readers keep working beside it. Labs 1
-// and 2's tests boot with net=off: the stack would otherwise send DHCP
-// and ARP frames on the wire those tests watch, and their judgement must
-// not change from one lab's tree to the next. With net=off the NIC's
+// (netdev.c), so raw /dev/ether0 readers keep working beside it. Lab 2's
+// tests boot with net=off (lab 1's have no NIC at all): the stack would
+// otherwise send DHCP and ARP frames on the wire those tests watch, and
+// their judgement must not change from one lab's tree to the next. With net=off the NIC's
 // frames go to the raw files alone, exactly as in lab 2.
 //
 // main() calls net_init() once the NIC is registered; it only starts the

@@ -1,7 +1,7 @@
 """Kernel TCP throughput through QEMU's user-mode network (slirp), in MB/s.
 
 One machine, booted the way lab 3's tests boot it (GRUB ISO, kernel
-command line `net=lwip ip=10.0.2.15/24,gw=10.0.2.2`), but under the
+command line `ip=10.0.2.15/24,gw=10.0.2.2`), but under the
 conditions of the Linux figures we compare with (LWIP-NOTES.md): 1 vCPU,
 legacy virtio-net, slirp, 128 KiB socket buffers on the host. The host
 reaches the kernel's own test services (kernel/net/services.c) through
@@ -41,7 +41,7 @@ from grader.machine import Machine  # noqa: E402
 RUNS = 5
 SIZE = 16 << 20
 SOCKBUF = 128 << 10
-CMDLINE = "net=lwip ip=10.0.2.15/24,gw=10.0.2.2"
+CMDLINE = "ip=10.0.2.15/24,gw=10.0.2.2"
 LEGACY = "disable-modern=on,romfile="       # virtio 0.9.5 only, as in lab 2
 DISCARD, CHARGEN = 9, 19
 TARGET = {"guest->host": 82.7, "host->guest": 182.6}   # Linux 6.1, same QEMU
