@@ -169,11 +169,12 @@ def test_student_repo(tmp_path):
         time.sleep(0.2)
 
 
-# A student who finished lab N (the answer key applied to branch labN and
-# committed, as their own work would be) merges the next lab's branch from
-# the course repository: no conflict, the result builds, and lab N's tests
-# still pass on it. A later lab that moved or rewrote lines a student has
-# edited would turn every student's merge into a conflict.
+# A student who finished labs 1..N (each lab's answer key applied on top of
+# the merge of its branch and committed, as their own work would be)
+# merges the next lab's branch from the course repository: no conflict,
+# the result builds, and lab N's tests still pass on it. A later lab that
+# moved or rewrote lines a student has edited would turn every student's
+# merge into a conflict.
 @pytest.mark.parametrize("lab", sorted(n for n in LABS if n + 1 in LABS))
 def test_student_merges_next_lab_cleanly(lab, tmp_path):
     origin = str(tmp_path / "course")
@@ -181,6 +182,7 @@ def test_student_merges_next_lab_cleanly(lab, tmp_path):
     r = subprocess.run(["make", "-s", "student-repo", f"OUT={origin}"], cwd=ROOT,
                        env=student_env(), capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+    me = ["-c", "user.name=Student", "-c", "user.email=student@localhost"]
 
     def git(*args):
         p = subprocess.run(["git", "-C", work, *args], capture_output=True,
@@ -188,22 +190,27 @@ def test_student_merges_next_lab_cleanly(lab, tmp_path):
         assert p.returncode == 0, f"git {' '.join(args)}:\n{p.stdout}{p.stderr}"
         return p.stdout
 
+    def merge(k):
+        m = subprocess.run(["git", "-C", work, *me, "merge", "-q", "--no-edit",
+                            f"origin/lab{k}"],
+                           capture_output=True, text=True, env=student_env())
+        conflicts = git("diff", "--name-only", "--diff-filter=U")
+        assert m.returncode == 0, f"merging origin/lab{k} into a finished " \
+            f"lab {k - 1} conflicts in: {conflicts or '?'}\n{m.stdout}{m.stderr}"
+
     subprocess.run(["git", "clone", "-q", origin, work], check=True)
-    git("checkout", "-q", f"lab{lab}")
-    diff = os.path.join(ROOT, "solutions", f"lab{lab}.diff")
-    p = subprocess.run(["patch", "-p1", "-s", "--no-backup-if-mismatch", "-i", diff],
-                       cwd=work, capture_output=True, text=True)
-    assert p.returncode == 0, f"solutions/lab{lab}.diff does not apply to " \
-        f"branch lab{lab}:\n{p.stdout}{p.stderr}"
-    git("-c", "user.name=Student", "-c", "user.email=student@localhost",
-        "commit", "-q", "-am", f"my lab {lab}")
-    m = subprocess.run(["git", "-C", work, "-c", "user.name=Student",
-                        "-c", "user.email=student@localhost", "merge", "-q",
-                        "--no-edit", f"origin/lab{lab + 1}"],
-                       capture_output=True, text=True, env=student_env())
-    conflicts = git("diff", "--name-only", "--diff-filter=U")
-    assert m.returncode == 0, f"merging origin/lab{lab + 1} into a finished " \
-        f"lab {lab} conflicts in: {conflicts or '?'}\n{m.stdout}{m.stderr}"
+    first = min(LABS)
+    git("checkout", "-q", f"lab{first}")
+    for k in sorted(n for n in LABS if n <= lab):
+        if k > first:
+            merge(k)
+        diff = os.path.join(ROOT, "solutions", f"lab{k}.diff")
+        p = subprocess.run(["patch", "-p1", "-s", "--no-backup-if-mismatch", "-i", diff],
+                           cwd=work, capture_output=True, text=True)
+        assert p.returncode == 0, f"solutions/lab{k}.diff does not apply to " \
+            f"branch lab{k}:\n{p.stdout}{p.stderr}"
+        git(*me, "commit", "-q", "-am", f"my lab {k}")
+    merge(lab + 1)
     res, out = grade(work, lab, str(tmp_path))
     assert res["tests"] and not failed(res), \
         f"lab {lab}'s tests after merging lab {lab + 1}: failed {failed(res)}\n{out[-3000:]}"

@@ -158,6 +158,21 @@ def describe_diff(want, got):
 
 # ---------------------------------------------------------------- ARP, ICMP
 
+def arp_ask(m, pmac, pip, gip, seconds, what):
+    """Broadcast "who has gip?" from pmac/pip once a second until the
+    guest answers or seconds (scaled) pass; returns the reply or None."""
+    end = deadline(seconds)
+    while time.monotonic() < end:
+        m.peer.send(Ether(dst="ff:ff:ff:ff:ff:ff", src=pmac) /
+                    ARP(op=1, hwsrc=pmac, psrc=pip, pdst=gip))
+        reply = m.peer.recv_until(lambda f: f.haslayer(ARP) and f[ARP].op == 2,
+                                  timeout=1)
+        if reply is not None:
+            return reply
+        m.watch(0.01, what)
+    return None
+
+
 def checksums_ok(ip_bytes):
     """Recompute the IP and ICMP checksums of a received datagram (without
     Ethernet padding) with scapy; returns (ok, seen, recomputed)."""
@@ -181,14 +196,7 @@ def test_arp_icmp(boot):
     peer = m.peer
 
     # ARP: ask until the stack is up and answers.
-    end = deadline(READY_S)
-    reply = None
-    while reply is None and time.monotonic() < end:
-        peer.send(Ether(dst="ff:ff:ff:ff:ff:ff", src=pmac) /
-                  ARP(op=1, hwsrc=pmac, psrc=pip, pdst=gip))
-        reply = peer.recv_until(lambda f: f.haslayer(ARP) and f[ARP].op == 2,
-                                timeout=1)
-        m.watch(0.1, "an ARP reply from the guest")
+    reply = arp_ask(m, pmac, pip, gip, READY_S, "an ARP reply from the guest")
     check(reply is not None, f"the guest answers an ARP request for its "
           f"static address {gip}", f"ARP is-at {gmac}", "no reply")
     a = reply[ARP]
@@ -296,13 +304,7 @@ def test_dhcp_timers(boot):
           "(sys_now, timed waits)", "about 2 s, then about 4 s", seen)
     # The static fallback (netinit.c: 15 s) then answers ARP.
     gip, pip = "10.0.2.15", "10.0.2.99"
-    end, reply = deadline(40), None
-    while reply is None and time.monotonic() < end:
-        peer.send(Ether(dst="ff:ff:ff:ff:ff:ff", src=pmac) /
-                  ARP(op=1, hwsrc=pmac, psrc=pip, pdst=gip))
-        reply = peer.recv_until(lambda f: f.haslayer(ARP) and f[ARP].op == 2,
-                                timeout=1)
-        m.watch(0.01, "the static fallback")
+    reply = arp_ask(m, pmac, pip, gip, 40, "the static fallback")
     check(reply is not None and reply[ARP].hwsrc == gmac, "after DHCP gives up, "
           f"the guest answers ARP for the fallback {gip}", f"{gip} is-at {gmac}",
           "no reply in 40 s" if reply is None else reply[ARP].hwsrc)
