@@ -68,7 +68,10 @@ class Net:
 
 @dataclasses.dataclass
 class BootSpec:
-    mem: int = 128                      # MiB (-m)
+    # MiB (-m); GRADER_MEM=64 runs every test that does not ask for its
+    # own size on a smaller machine.
+    mem: int = dataclasses.field(
+        default_factory=lambda: int(os.environ.get("GRADER_MEM", "128")))
     smp: int = 2
     machine: str = None                 # e.g. "q35"; None = QEMU's pc
     cmdline: str = None                 # kernel command line; None = the ISO's

@@ -230,7 +230,7 @@ netctl_write(struct file *f, int user_src, uint addr, int n)
   req[n] = 0;
   if(strncmp(req, "hold ", 5) != 0)
     return -1;
-  for(p = req + 5; *p >= '0' && *p <= '9'; p++)
+  for(p = req + 5; *p >= '0' && *p <= '9' && ms <= HOLD_MAX_MS; p++)
     ms = ms*10 + (*p - '0');
   if((*p != 0 && *p != '\n') || ms <= 0 || ms > HOLD_MAX_MS)
     return -1;
