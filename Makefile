@@ -178,8 +178,11 @@ qemu-gdb: setup-if-needed $(B)/bvlab.iso .gdbinit
 # ---------------------------------------------------------------- setup, tests
 
 # Debian packages the kit needs. `make setup` is quick when all are present.
+# netcat-openbsd is the `nc` that README and the lab-3 handout use to talk
+# to the guest's services.
 PACKAGES := qemu-system-x86 grub-pc-bin grub-common xorriso mtools gcc-multilib \
-            python3 python3-pytest python3-pexpect python3-scapy python3-pytest-xdist expect dpkg-dev
+            python3 python3-pytest python3-pexpect python3-scapy python3-pytest-xdist expect dpkg-dev \
+            netcat-openbsd
 
 setup:
 	@tools/setup.sh $(PACKAGES)
