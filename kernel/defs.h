@@ -63,6 +63,8 @@ void            fileinit(void);
 int             fileread(struct file*, uint addr, int n);
 int             filestat(struct file*, uint addr);
 int             filewrite(struct file*, uint addr, int n);
+int             devtext_read(struct file*, int user_dst, uint addr, int n,
+                             const char *text, int len);
 
 // fs.c
 void            readsb(int dev, struct superblock *sb);

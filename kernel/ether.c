@@ -127,27 +127,15 @@ ether_infoline(char *buf, int size)
   return n < size ? n : size - 1;
 }
 
-// The info file reads like a one-line text file: each open starts at the
-// beginning (open gives a file offset of 0), reads continue from f->off,
-// and a read at the end returns 0, so `cat /dev/ether0info` works. The
-// line is rebuilt on every read, so a fresh open shows fresh counters.
+// The info file reads like a one-line text file (devtext_read in file.c),
+// rebuilt on every read, so `cat /dev/ether0info` shows fresh counters.
 static int
 ether_readinfo(struct file *f, int user_dst, uint addr, int n)
 {
   char line[128];
-  int len;
 
-  len = ether_infoline(line, sizeof(line));
-  if(n < 0)
-    return -1;
-  if(f->off >= len)
-    return 0;
-  if(n > len - f->off)
-    n = len - f->off;
-  if(either_copyout(user_dst, addr, line + f->off, n) < 0)
-    return -1;
-  f->off += n;
-  return n;
+  return devtext_read(f, user_dst, addr, n, line,
+                      ether_infoline(line, sizeof(line)));
 }
 
 static int

@@ -145,6 +145,27 @@ driver(struct file *f)
   return &devsw[f->major];
 }
 
+// A read of a device file that shows a text (an info file): text holds
+// len bytes, rebuilt by the driver for this read; copy what follows f's
+// offset, at most n bytes, and advance it. Each open starts at the
+// beginning and a read at the end returns 0, so `cat` works and a fresh
+// open shows fresh figures. Returns the bytes read, or -1.
+int
+devtext_read(struct file *f, int user_dst, uint addr, int n,
+             const char *text, int len)
+{
+  if(n < 0)
+    return -1;
+  if(f->off >= len)
+    return 0;
+  if(n > len - f->off)
+    n = len - f->off;
+  if(either_copyout(user_dst, addr, (void*)(text + f->off), n) < 0)
+    return -1;
+  f->off += n;
+  return n;
+}
+
 // Store f's metadata as a struct stat at user address addr.
 int
 filestat(struct file *f, uint addr)

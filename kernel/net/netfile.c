@@ -114,22 +114,11 @@ static int
 netinfo_read(struct file *f, int user_dst, uint addr, int n)
 {
   char *buf;
-  int len;
 
-  if(n < 0)
-    return -1;
   if((buf = kalloc()) == 0)       // a page keeps the text off the stack
     return -1;
-  len = info_text(buf, INFO_MAX);
-  if(f->off >= len)
-    n = 0;
-  else if(n > len - f->off)
-    n = len - f->off;
-  if(n > 0 && either_copyout(user_dst, addr, buf + f->off, n) < 0)
-    n = -1;
+  n = devtext_read(f, user_dst, addr, n, buf, info_text(buf, INFO_MAX));
   kfree(buf);
-  if(n > 0)
-    f->off += n;
   return n;
 }
 
