@@ -173,6 +173,35 @@ def arp_ask(m, pmac, pip, gip, seconds, what):
     return None
 
 
+class RawGuest:
+    """A guest booted on the raw peer with a random static address, and
+    the peer's own MAC and address on the same /24 (rng picks the
+    addresses: a seeded one makes them part of what the seed repeats)."""
+
+    def __init__(self, boot, rng=random):
+        self.gmac, self.pmac = mac_str(random_mac()), mac_str(random_mac())
+        net = f"10.{rng.randint(1, 254)}.{rng.randint(0, 255)}"
+        self.gip = f"{net}.{rng.randint(2, 126)}"
+        self.pip = f"{net}.{rng.randint(130, 253)}"
+        self.m = boot(nets=(Net(opts="romfile=", mac=self.gmac),),
+                      cmdline=f"ip={self.gip}/24")
+        self.peer = self.m.peer
+
+    def tcp(self, port):
+        """A RawTCP from the peer to the guest's port, not yet connected."""
+        return RawTCP(self.peer, self.gmac, self.pmac, self.gip, self.pip, port,
+                      watch=lambda s: self.m.watch(s, "the stack"))
+
+    def connected(self, port, seconds, what):
+        """A RawTCP to port, connected within seconds, or a failed check."""
+        c = self.tcp(port)
+        check(c.connect(seconds), what, "a SYN-ACK", "none")
+        return c
+
+    def ping(self, ident, bad=None, wait=10):
+        return icmp_echo(self, ident, bad=bad, wait=wait)
+
+
 def checksums_ok(ip_bytes):
     """Recompute the IP and ICMP checksums of a received datagram (without
     Ethernet padding) with scapy; returns (ok, seen, recomputed)."""
@@ -188,12 +217,8 @@ def checksums_ok(ip_bytes):
 
 @points(10, "answers ARP for its address and ICMP echo with intact payloads")
 def test_arp_icmp(boot):
-    gmac, pmac = mac_str(random_mac()), mac_str(random_mac())
-    net = f"10.{random.randint(1, 254)}.{random.randint(0, 255)}"
-    gip, pip = f"{net}.{random.randint(2, 126)}", f"{net}.{random.randint(130, 253)}"
-    m = boot(nets=(Net(opts="romfile=", mac=gmac),),
-             cmdline=f"ip={gip}/24")
-    peer = m.peer
+    g = RawGuest(boot)
+    m, peer, gmac, pmac, gip, pip = g.m, g.peer, g.gmac, g.pmac, g.gip, g.pip
 
     # ARP: ask until the stack is up and answers.
     reply = arp_ask(m, pmac, pip, gip, READY_S, "an ARP reply from the guest")
@@ -312,30 +337,10 @@ def test_dhcp_timers(boot):
 
 # ---------------------------------------------------------------- backpressure, overload
 
-def raw_guest(boot):
-    """Boot on the raw peer with a random static address; returns
-    (machine, a function making a RawTCP to a guest port, an ICMP-echo
-    function)."""
-    gmac, pmac = mac_str(random_mac()), mac_str(random_mac())
-    net = f"10.{random.randint(1, 254)}.{random.randint(0, 255)}"
-    gip, pip = f"{net}.{random.randint(2, 126)}", f"{net}.{random.randint(130, 253)}"
-    m = boot(nets=(Net(opts="romfile=", mac=gmac),), cmdline=f"ip={gip}/24")
-
-    def tcp(port):
-        return RawTCP(m.peer, gmac, pmac, gip, pip, port,
-                      watch=lambda s: m.watch(s, "the stack"))
-
-    def ping(ident, wait=10):
-        return icmp_echo(m, m.peer, gmac, pmac, gip, pip, ident, wait=wait)
-    return m, tcp, ping
-
-
 @points(5, "a peer that stops reading is pushed back, and loses nothing")
 def test_backpressure(boot):
-    m, tcp, _ = raw_guest(boot)
-    c = tcp(7)
-    check(c.connect(READY_S), "the echo service accepts a TCP connection "
-          "from the peer", "a SYN-ACK", "none")
+    c = RawGuest(boot).connected(7, READY_S, "the echo service accepts a TCP "
+                                 "connection from the peer")
     # Our window stays 0, so the echo piles up in the guest; 400-byte
     # segments then fill the connection's mailbox long before its window.
     data = os.urandom(256 << 10)
@@ -351,13 +356,12 @@ def test_backpressure(boot):
 
 @points(5, "input pools run dry: frames are dropped, and the stack recovers")
 def test_overload(boot):
-    m, tcp, ping = raw_guest(boot)
-    c = tcp(7)
-    check(c.connect(READY_S), "the echo service accepts a TCP connection "
-          "from the peer", "a SYN-ACK", "none")
+    g = RawGuest(boot)
+    m = g.m
+    c = g.connected(7, READY_S, "the echo service accepts a TCP connection "
+                    "from the peer")
     c.exchange(b"before", 6, 10)
-    gmac, pmac = c.gmac, c.pmac
-    flood = [bytes(Ether(dst=gmac, src=pmac) / IP(src=c.pip, dst=c.gip) /
+    flood = [bytes(Ether(dst=g.gmac, src=g.pmac) / IP(src=g.pip, dst=g.gip) /
                    ICMP(id=0xf00d, seq=k) / os.urandom(32)) for k in range(2500)]
     for r in range(3):
         # kernel/net/netfile.c: the tcpip thread stands still for 2 s while
@@ -366,14 +370,13 @@ def test_overload(boot):
         m.expect(r"hold 2000 > /dev/netctl\r*\n", 10, what="the echo of the command")
         time.sleep(0.2)
         for f in flood:
-            m.peer.send(f)
+            g.peer.send(f)
         m.expect(r"\$ ", 30, what="the prompt after the 2-second hold")
         ident = random.getrandbits(16)
-        check(ping(ident, wait=20) is not None, f"after overload {r + 1} of 3 "
+        check(g.ping(ident, wait=20) is not None, f"after overload {r + 1} of 3 "
               "the guest answers ICMP echo", "an echo reply", "none in 20 s")
-    c = tcp(7)
-    check(c.connect(30), "after the overloads the echo service accepts a new "
-          "TCP connection", "a SYN-ACK", "none")
+    c = g.connected(7, 30, "after the overloads the echo service accepts a "
+                    "new TCP connection")
     data = os.urandom(1000)
     back = c.exchange(data, len(data), 30)
     check(back == data, "after the overloads, TCP echo returns the peer's "
@@ -646,23 +649,25 @@ def test_loss(boot):
 
 # ---------------------------------------------------------------- bad input
 
-def icmp_echo(m, peer, gmac, pmac, gip, pip, ident, bad=None, wait=5):
-    """Send an echo request with id ident (bad: "ip" or "icmp" spoils that
-    checksum); return the guest's reply or None after wait seconds."""
-    pkt = Ether(dst=gmac, src=pmac) / IP(src=pip, dst=gip) / ICMP(id=ident, seq=1) / b"probe"
+def icmp_echo(g, ident, bad=None, wait=5):
+    """Send the RawGuest g an echo request with id ident (bad: "ip" or
+    "icmp" spoils that checksum); return its reply or None after wait
+    seconds."""
+    pkt = (Ether(dst=g.gmac, src=g.pmac) / IP(src=g.pip, dst=g.gip) /
+           ICMP(id=ident, seq=1) / b"probe")
     raw = bytearray(bytes(pkt))
     if bad == "ip":
         raw[24] ^= 0xff                 # the IP header checksum
     elif bad == "icmp":
         raw[36] ^= 0xff                 # the ICMP checksum
-    peer.send(bytes(raw))
+    g.peer.send(bytes(raw))
     end = time.monotonic() + wait * scale()
     while time.monotonic() < end:
-        f = peer.recv(timeout=0.2)
-        arp_answer(peer, f, pmac, pip)
+        f = g.peer.recv(timeout=0.2)
+        arp_answer(g.peer, f, g.pmac, g.pip)
         if f is not None and f.haslayer(ICMP) and f[ICMP].type == 0 and f[ICMP].id == ident:
             return f
-        m.watch(0.01, "the guest after malformed input")
+        g.m.watch(0.01, "the guest after malformed input")
     return None
 
 
@@ -670,17 +675,14 @@ def icmp_echo(m, peer, gmac, pmac, gip, pip, ident, bad=None, wait=5):
 def test_bad_input(boot):
     seed = random.randint(1, 1 << 30)
     rng = random.Random(seed)
-    gmac, pmac = mac_str(random_mac()), mac_str(random_mac())
-    gip, pip = "10.0.3.15", f"10.0.3.{rng.randint(100, 200)}"
-    m = boot(nets=(Net(opts="romfile=", mac=gmac),), cmdline=f"ip={gip}/24")
-    peer = m.peer
-    first = RawTCP(peer, gmac, pmac, gip, pip, 7, watch=lambda s: m.watch(s, "the stack"))
-    check(first.connect(READY_S), "before the burst, the guest's echo service "
-          "accepts a TCP connection from the peer", "a SYN-ACK", "none")
+    g = RawGuest(boot, rng)
+    m, peer = g.m, g.peer
+    first = g.connected(7, READY_S, "before the burst, the guest's echo service "
+                        "accepts a TCP connection from the peer")
     first.exchange(b"before", 6, 10)
 
-    bad = malformed(gmac, pmac, gip, pip, 7, rng)
-    flood = syn_flood(gmac, pmac, gip, pip, 7, 1000, rng)
+    bad = malformed(g.gmac, g.pmac, g.gip, g.pip, 7, rng)
+    flood = syn_flood(g.gmac, g.pmac, g.gip, g.pip, 7, 1000, rng)
     for k, (what, frame) in enumerate(bad):
         peer.send(frame)
         if k % 16 == 15:
@@ -694,18 +696,17 @@ def test_bad_input(boot):
     # Checksums are checked: a spoilt echo request gets no answer.
     for kind in ("ip", "icmp"):
         ident = rng.getrandbits(16)
-        got = icmp_echo(m, peer, gmac, pmac, gip, pip, ident, bad=kind, wait=2)
+        got = g.ping(ident, bad=kind, wait=2)
         check(got is None, f"an echo request with a bad {kind.upper()} checksum "
               "is dropped", "no reply", "an echo reply")
     ident = rng.getrandbits(16)
-    check(icmp_echo(m, peer, gmac, pmac, gip, pip, ident, wait=20) is not None,
+    check(g.ping(ident, wait=20) is not None,
           f"after the burst (seed {seed}) the guest answers ICMP echo",
           "an echo reply", "none in 20 s")
     # TCP: the flood's half-open connections time out and free the pool.
     data = os.urandom(1000)
-    conn = RawTCP(peer, gmac, pmac, gip, pip, 7, watch=lambda s: m.watch(s, "the stack"))
-    check(conn.connect(90), f"after the SYN flood (seed {seed}) the echo service "
-          "accepts a new TCP connection", "a SYN-ACK within 90 s", "none")
+    conn = g.connected(7, 90, f"after the SYN flood (seed {seed}) the echo "
+                       "service accepts a new TCP connection within 90 s")
     back = conn.exchange(data, len(data), 30)
     check(back == data, "after the burst, TCP echo returns the peer's bytes",
           f"{len(data)} bytes equal to those sent", describe_diff(data, back))
