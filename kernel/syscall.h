@@ -26,3 +26,20 @@
 #define SYS_chdir   19
 #define SYS_link    20
 #define SYS_unlink  21
+// LAB 4: BEGIN
+
+// Seeking and waiting on several files (sysfile.c, select.c)
+#define SYS_seek    22
+#define SYS_select  23
+
+// Sockets (sysnet.c); socket.h describes them
+#define SYS_socket   24
+#define SYS_bind     25
+#define SYS_listen   26
+#define SYS_connect  27
+#define SYS_accept   28
+#define SYS_send     29
+#define SYS_recv     30
+#define SYS_sendto   31
+#define SYS_recvfrom 32
+// LAB 4: END

@@ -5,6 +5,9 @@
 // then this file. System calls return -1 on error; there is no errno.
 
 struct stat;
+// LAB 4: BEGIN
+#include "socket.h"
+// LAB 4: END
 
 // system calls
 int fork(void);
@@ -28,6 +31,22 @@ int getpid(void);
 char *sbrk(int n);
 int sleep(int ms);
 int uptime(void);
+// LAB 4: BEGIN
+// Files and sockets (socket.h says what each does)
+int seek(int fd, int offset);
+int select(int max, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *timeout);
+int socket(int family, int type, int protocol);
+int bind(int fd, uchar *addr, ushort port, uint addrlen);
+int listen(int fd);
+int connect(int fd, uchar *addr, ushort port, uint addrlen);
+int accept(int fd, uchar *addr, ushort *port, uint addrlen);
+int send(int fd, const void *buf, uint len, int flags);
+int recv(int fd, void *buf, uint len, int flags);
+int sendto(int fd, const void *buf, uint len, int flags,
+           uchar *addr, ushort port, uint addrlen);
+int recvfrom(int fd, void *buf, uint len, int flags,
+             uchar *addr, ushort *port, uint addrlen);
+// LAB 4: END
 
 // ulib.c
 int stat(const char *path, struct stat *st);

@@ -39,6 +39,19 @@ SYSCALL(getpid)
 SYSCALL(sbrk)
 SYSCALL(sleep)
 SYSCALL(uptime)
+// LAB 4: BEGIN
+SYSCALL(seek)
+SYSCALL(select)
+SYSCALL(socket)
+SYSCALL(bind)
+SYSCALL(listen)
+SYSCALL(connect)
+SYSCALL(accept)
+SYSCALL(send)
+SYSCALL(recv)
+SYSCALL(sendto)
+SYSCALL(recvfrom)
+// LAB 4: END
 
 // The stubs need no executable stack; say so, or ld warns.
 .section .note.GNU-stack,"",@progbits
