@@ -42,7 +42,7 @@ LDFLAGS_N := -N $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments 
 KSRCS   := $(filter-out $(K)/entryother.S,$(wildcard $(K)/*.c $(K)/*.S))
 KOBJS   := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
-ULIBSRC := $(wildcard $(U)/ulib.c $(U)/printf.c $(U)/umalloc.c $(U)/usys.S)
+ULIBSRC := $(wildcard $(U)/ulib.c $(U)/printf.c $(U)/umalloc.c $(U)/usys.S $(U)/inet.c)
 ULIBOBJ := $(patsubst %,$(B)/%.o,$(basename $(ULIBSRC)))
 UPROGS  := $(patsubst $(U)/%.c,$(B)/$(U)/%,$(filter-out $(ULIBSRC),$(wildcard $(U)/*.c)))
 UCFLAGS := $(CFLAGS) -I$(U)
