@@ -192,6 +192,9 @@ commitline(void)
 {
   tty.ready = tty.edit;
   wakeup(&tty.rd);
+  // LAB 4: BEGIN
+  pollwakeup();
+  // LAB 4: END
 }
 
 // Called by the keyboard and serial interrupt handlers: getc returns the
@@ -320,6 +323,21 @@ consoleread(struct file *f, int user_dst, uint addr, int n)
   return got;
 }
 
+// LAB 4: BEGIN
+// For select(): a read returns at once when a line (or a ^D) is ready;
+// output never waits.
+static int
+consolepoll(struct file *f)
+{
+  int r;
+
+  acquire(&tty.lock);
+  r = tty.rd != tty.ready ? POLLIN | POLLOUT : POLLOUT;
+  release(&tty.lock);
+  return r;
+}
+// LAB 4: END
+
 // Write n bytes from addr (a user address if user_src) to the console.
 // The bytes are copied in chunks outside the lock, since a copy from user
 // memory may be slow; each chunk is printed as a whole.
@@ -357,6 +375,9 @@ consoleinit(void)
   vgainit();
   devsw[CONSOLE].read = consoleread;
   devsw[CONSOLE].write = consolewrite;
+  // LAB 4: BEGIN
+  devsw[CONSOLE].poll = consolepoll;
+  // LAB 4: END
 }
 
 // Called once the IOAPIC and the IDT exist: start taking input, and start

@@ -65,6 +65,9 @@ int             filestat(struct file*, uint addr);
 int             filewrite(struct file*, uint addr, int n);
 int             devtext_read(struct file*, int user_dst, uint addr, int n,
                              const char *text, int len);
+// LAB 4: BEGIN
+int             filepoll(struct file*);
+// LAB 4: END
 
 // fs.c
 void            readsb(int dev, struct superblock *sb);
@@ -151,6 +154,13 @@ int             pipealloc(struct file**, struct file**);
 void            pipeclose(struct pipe*, int);
 int             piperead(struct pipe*, uint addr, int n);
 int             pipewrite(struct pipe*, uint addr, int n);
+// LAB 4: BEGIN
+int             pipepoll(struct pipe*, int writable);
+
+// select.c
+void            pollinit(void);
+void            pollwakeup(void);
+// LAB 4: END
 
 // printfmt.c
 int             vformat(void (*put)(int, void*), void*, char*, __builtin_va_list);
@@ -225,6 +235,10 @@ int             argaddr(int, uint*);
 int             fetchint(uint, int*);
 int             fetchstr(uint, char**);
 void            syscall(void);
+
+// sysfile.c
+struct file*    argfile(int n, int *fdp);
+int             fdinstall(struct file*);
 
 // trap.c
 void            idtinit(void);

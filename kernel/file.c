@@ -28,6 +28,10 @@
 #include "stat.h"
 #include "mmu.h"
 #include "proc.h"
+// LAB 4: BEGIN
+#include "net.h"
+#include "socket.h"
+// LAB 4: END
 
 struct devsw devsw[NDEV];
 
@@ -124,6 +128,12 @@ fileclose(struct file *f)
     iput(last.ip);
     end_op();
     break;
+  // LAB 4: BEGIN SOLUTION
+  case FD_SOCK:
+    sockclose(last.sock);
+    break;
+  // LAB 4: STUB
+  // LAB 4: END
   default:
     break;              // FD_NONE: allocated, then abandoned before use
   }
@@ -211,6 +221,11 @@ fileread(struct file *f, uint addr, int n)
   case FD_DEVICE:
     d = driver(f);
     return d && d->read ? d->read(f, 1, addr, n) : -1;
+  // LAB 4: BEGIN SOLUTION
+  case FD_SOCK:
+    return sockrecv(f->sock, addr, n, f->nonblock ? MSG_DONTWAIT : 0, 0, 0);
+  // LAB 4: STUB
+  // LAB 4: END
   default:
     panic("fileread: slot not set up");
   }
@@ -268,7 +283,40 @@ filewrite(struct file *f, uint addr, int n)
   case FD_DEVICE:
     d = driver(f);
     return d && d->write ? d->write(f, 1, addr, n) : -1;
+  // LAB 4: BEGIN SOLUTION
+  case FD_SOCK:
+    return socksend(f->sock, addr, n, f->nonblock ? MSG_DONTWAIT : 0, 0, 0);
+  // LAB 4: STUB
+  // LAB 4: END
   default:
     panic("filewrite: slot not set up");
   }
 }
+
+// LAB 4: BEGIN
+// Which calls on f would not wait now (POLLIN, POLLOUT, POLLERR), for
+// select(). A file on disk never makes anyone wait; nor does a device
+// whose driver has no poll function.
+int
+filepoll(struct file *f)
+{
+  struct devsw *d;
+
+  switch(f->type){
+  case FD_PIPE:
+    return pipepoll(f->pipe, f->writable);
+  case FD_DEVICE:
+    d = driver(f);
+    return d && d->poll ? d->poll(f) : POLLIN | POLLOUT;
+// LAB 4: END
+  // LAB 4: BEGIN SOLUTION
+  case FD_SOCK:
+    return sockpoll(f->sock);
+  // LAB 4: STUB
+  // LAB 4: END
+// LAB 4: BEGIN
+  default:
+    return POLLIN | POLLOUT;
+  }
+}
+// LAB 4: END

@@ -4,7 +4,12 @@
 // One open file. Several descriptors (after dup or fork) may share it; ref
 // counts them. Its type says which of the fields below it uses.
 struct file {
-  enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE } type;
+  enum {
+    FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE,
+    // LAB 4: BEGIN
+    FD_SOCK,
+    // LAB 4: END
+  } type;
   int ref;
   char readable;
   char writable;
@@ -13,6 +18,9 @@ struct file {
   struct inode *ip;   // FD_INODE, FD_DEVICE
   uint off;           // FD_INODE: where the next read or write starts
   short major;        // FD_DEVICE: index into devsw[]
+  // LAB 4: BEGIN
+  struct sock *sock;  // FD_SOCK (net/socket.c)
+  // LAB 4: END
 };
 
 // An inode as the kernel holds it in memory (fs.c keeps a fixed table).
@@ -31,7 +39,7 @@ struct inode {
   short minor;
   short nlink;
   uint size;
-  uint addrs[NDIRECT+1];
+  uint addrs[NADDRS];
 };
 
 // A character device: read and write move n bytes between the device and
@@ -39,7 +47,17 @@ struct inode {
 struct devsw {
   int (*read)(struct file *f, int user_dst, uint addr, int n);
   int (*write)(struct file *f, int user_src, uint addr, int n);
+  // LAB 4: BEGIN
+  int (*poll)(struct file *f);  // for select(); 0: always ready
+  // LAB 4: END
 };
+
+// LAB 4: BEGIN
+// What filepoll() reports: which calls would not wait now.
+#define POLLIN  0x1     // a read (or accept) returns at once
+#define POLLOUT 0x2     // a write returns at once
+#define POLLERR 0x4     // the file has an error to report
+// LAB 4: END
 
 extern struct devsw devsw[];
 

@@ -50,3 +50,24 @@ void            netloss_init(void);
 int             netloss_drop(int dir);
 uint            netloss_count(int dir);
 // LAB 3: END
+// LAB 4: BEGIN
+
+// net/socket.c: sockets, the FD_SOCK files (socket.h is the user's view).
+// Addresses are 4 bytes in network order, ports in host order; user
+// addresses have been checked by the caller.
+struct sock;
+void            sockinit(void);
+int             sockcount(void);
+struct file*    sockalloc(int type);
+int             sockbind(struct sock*, uchar *addr, ushort port);
+int             socklisten(struct sock*);
+int             sockconnect(struct sock*, uchar *addr, ushort port);
+struct file*    sockaccept(struct sock*, int nonblock, uchar *addr,
+                           ushort *port);
+int             socksend(struct sock*, uint addr, int n, int flags,
+                         uchar *to, ushort port);
+int             sockrecv(struct sock*, uint addr, int n, int flags,
+                         uchar *from, ushort *port);
+int             sockpoll(struct sock*);
+void            sockclose(struct sock*);
+// LAB 4: END

@@ -97,6 +97,9 @@ pipeclose(struct pipe *p, int writable)
   p->open[writable ? WR : RD] = 0;
   wakeup(&p->count);
   wakeup(&p->head);
+  // LAB 4: BEGIN
+  pollwakeup();
+  // LAB 4: END
   last = !p->open[RD] && !p->open[WR];
   release(&p->lock);
   // Nobody else can reach p now: both files that pointed at it are gone.
@@ -117,6 +120,9 @@ waitroom(struct pipe *p)
     if(killed(myproc()))
       return -1;
     wakeup(&p->count);      // let a reader make room before we sleep
+    // LAB 4: BEGIN
+    pollwakeup();           // and a reader in select()
+    // LAB 4: END
     sleep(&p->head, &p->lock);
   }
 }
@@ -141,6 +147,9 @@ pipewrite(struct pipe *p, uint addr, int n)
     p->count += len;
   }
   wakeup(&p->count);
+  // LAB 4: BEGIN
+  pollwakeup();
+  // LAB 4: END
   release(&p->lock);
   return done == n ? n : -1;
 }
@@ -185,6 +194,29 @@ piperead(struct pipe *p, uint addr, int n)
     done += len;
   }
   wakeup(&p->head);
+  // LAB 4: BEGIN
+  pollwakeup();
+  // LAB 4: END
   release(&p->lock);
   return done;
 }
+
+// LAB 4: BEGIN
+// For select(): would a read (on the read end) or a write (writable: on
+// the write end) return at once? Yes when there are bytes or room, and
+// also when the other end is closed: the call then returns at once with
+// end of file or an error.
+int
+pipepoll(struct pipe *p, int writable)
+{
+  int r;
+
+  acquire(&p->lock);
+  if(writable)
+    r = p->count < PIPESIZE || !p->open[RD] ? POLLOUT : 0;
+  else
+    r = p->count > 0 || !p->open[WR] ? POLLIN : 0;
+  release(&p->lock);
+  return r;
+}
+// LAB 4: END

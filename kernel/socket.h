@@ -30,10 +30,15 @@
 //                                    a datagram longer than len is cut
 //                                    short and the rest of it dropped.
 //   select(max, rd, wr, ex, timeout) wait until one of the descriptors
-//                                    below max in the sets is ready, or
-//                                    timeout passes (0: wait forever).
-//                                    Returns how many are ready, with the
-//                                    sets reduced to them; 0 on timeout.
+//                                    below max in the sets (each may be 0)
+//                                    is ready: rd readable (a read would
+//                                    not wait: data, end of file, a
+//                                    connection to accept), wr writable,
+//                                    ex with an error; or until timeout
+//                                    passes (a null timeout: no limit;
+//                                    {0, 0}: just look). Returns how many
+//                                    bits are set, with the sets reduced
+//                                    to them; 0 on timeout.
 //   seek(fd, offset)                 the next read or write of an open
 //                                    file starts offset bytes from its
 //                                    start (SEEK_SET is the only whence);

@@ -27,7 +27,8 @@
 #include "syscall.h"
 
 // Handlers, in system call number order. The process calls live in
-// sysproc.c, the file calls in sysfile.c.
+// sysproc.c, the file calls in sysfile.c (select in select.c), the socket
+// calls in sysnet.c.
 int sys_fork(void);
 int sys_exit(void);
 int sys_wait(void);
@@ -49,6 +50,19 @@ int sys_unlink(void);
 int sys_link(void);
 int sys_mkdir(void);
 int sys_close(void);
+// LAB 4: BEGIN
+int sys_seek(void);
+int sys_select(void);
+int sys_socket(void);
+int sys_bind(void);
+int sys_listen(void);
+int sys_connect(void);
+int sys_accept(void);
+int sys_send(void);
+int sys_recv(void);
+int sys_sendto(void);
+int sys_recvfrom(void);
+// LAB 4: END
 
 struct callentry {
   char *name;                   // for diagnostics
@@ -64,6 +78,11 @@ static const struct callentry calltab[] = {
   CALL(close),  CALL(dup),    CALL(fstat),  CALL(exec),
   CALL(chdir),  CALL(mknod),  CALL(unlink), CALL(link),
   CALL(mkdir),
+  // LAB 4: BEGIN
+  CALL(seek),   CALL(select), CALL(socket), CALL(bind),
+  CALL(listen), CALL(connect), CALL(accept), CALL(send),
+  CALL(recv),   CALL(sendto), CALL(recvfrom),
+  // LAB 4: END
 };
 #undef CALL
 

@@ -42,7 +42,7 @@ fd2file(int fd)
 
 // Argument n as a descriptor of an open file: returns the file, and the
 // descriptor in *fdp unless fdp is 0. Returns 0 if there is no such file.
-static struct file*
+struct file*
 argfile(int n, int *fdp)
 {
   int fd;
@@ -70,7 +70,7 @@ fdfree(void)
 
 // Let the lowest free descriptor refer to f. The reference to f the
 // caller holds moves to the descriptor. Returns it, or -1.
-static int
+int
 fdinstall(struct file *f)
 {
   int fd;
@@ -161,6 +161,43 @@ sys_close(void)
   fileclose(f);
   return 0;
 }
+
+// LAB 4: BEGIN SOLUTION
+// seek(fd, offset): the next read or write of fd starts offset bytes
+// from the start of the file (the only whence there is: SEEK_SET).
+int
+sys_seek(void)
+{
+  struct file *f;
+  int off;
+
+  if((f = argfile(0, 0)) == 0 || argint(1, &off) < 0)
+    return -1;
+  if(f->type != FD_INODE || off < 0)
+    return -1;
+  ilock(f->ip);
+  if(off > f->ip->size){
+    iunlock(f->ip);
+    return -1;                // a hole could never be written (writei)
+  }
+  f->off = off;
+  iunlock(f->ip);
+  return off;
+}
+// LAB 4: STUB
+// // seek(fd, offset): the next read or write of fd starts offset bytes
+// // from the start of the file (the only whence there is: SEEK_SET).
+// int
+// sys_seek(void)
+// {
+//   // Lab 4: move fd's offset to `offset` bytes from the start of the
+//   // file and return it. Only files on disk have an offset: -1 for a
+//   // pipe, device or socket, for a negative offset and for one past the
+//   // end of the file (socket.h). Trap: the offset is shared by every
+//   // descriptor of the open file, and read and write change it too.
+//   return -1;
+// }
+// LAB 4: END
 
 int
 sys_fstat(void)

@@ -45,6 +45,9 @@
 #include "lwip/netif.h"
 #include "lwip/dhcp.h"
 #include "lwip/stats.h"
+// LAB 4: BEGIN
+#include "lwip/memp.h"
+// LAB 4: END
 #include "ethif.h"
 #include "netfile.h"
 
@@ -54,7 +57,7 @@
 #define HOLD_MAX_MS   10000
 #define DIAL_POLL_MS  500         // how often a dialler looks at p->killed
 #define DIAL_MAX      48          // longest "A.B.C.D PORT" accepted
-#define INFO_MAX      1024
+#define INFO_MAX      2048
 
 static struct netif *shown;       // the netif netinit.c brought up
 
@@ -80,6 +83,30 @@ info_proto(char *buf, int n, const char *name, struct stats_proto *s)
 
 // Fill buf with the whole text; returns its length. Holds the core lock
 // so that the address and counters are one consistent snapshot.
+// LAB 4: BEGIN
+// The pools a socket draws on, as "memp NAME USED" pairs (and lwIP's
+// heap in bytes): a program that opens and closes sockets must leave
+// them where they were.
+static int
+info_pools(char *buf, int n)
+{
+  static const struct { const char *name; int pool; } shown[] = {
+    { "netconn", MEMP_NETCONN }, { "netbuf", MEMP_NETBUF },
+    { "tcp_pcb", MEMP_TCP_PCB }, { "tcp_listen", MEMP_TCP_PCB_LISTEN },
+    { "tcp_seg", MEMP_TCP_SEG }, { "udp_pcb", MEMP_UDP_PCB },
+    { "pbuf_pool", MEMP_PBUF_POOL },
+  };
+  int i, len;
+
+  len = snprintf(buf, n, "  memp");
+  for(i = 0; i < NELEM(shown); i++)
+    len += snprintf(buf + len, n - len, " %s %d", shown[i].name,
+                    lwip_stats.memp[shown[i].pool]->used);
+  len += snprintf(buf + len, n - len, " heap %d\n", (int)lwip_stats.mem.used);
+  return len;
+}
+// LAB 4: END
+
 static int
 info_text(char *buf, int n)
 {
@@ -102,11 +129,17 @@ info_text(char *buf, int n)
   len += info_proto(buf + len, n - len, "icmp ", &lwip_stats.icmp);
   len += info_proto(buf + len, n - len, "udp  ", &lwip_stats.udp);
   len += info_proto(buf + len, n - len, "tcp  ", &lwip_stats.tcp);
+  // LAB 4: BEGIN
+  len += info_pools(buf + len, n - len);
+  // LAB 4: END
   UNLOCK_TCPIP_CORE();
   len += snprintf(buf + len, n - len, "  ethif ring-full %d no-pbuf %d "
                   "no-msg %d\n", d.full, d.nopbuf, d.nomsg);
   len += snprintf(buf + len, n - len, "  netloss dropped rx %d tx %d\n",
                   netloss_count(NETLOSS_RX), netloss_count(NETLOSS_TX));
+  // LAB 4: BEGIN
+  len += snprintf(buf + len, n - len, "  sockets %d\n", sockcount());
+  // LAB 4: END
   return len < n ? len : n - 1;
 }
 

@@ -192,6 +192,9 @@ net_bringup(void *arg)
   while(!tcpipready.ready)
     sleep(&tcpipready, &tcpipready.lock);
   release(&tcpipready.lock);
+  // LAB 4: BEGIN
+  sockinit();                     // socket() works from here on
+  // LAB 4: END
 
   ip4_addr_set_zero(&addr);
   ip4_addr_set_zero(&mask);
