@@ -40,11 +40,15 @@ static struct file files[NFILE];
 
 // How many bytes one transaction may write to a file. A piece of k
 // blocks that starts in the middle of a block touches k+1 data blocks,
-// and any of them may be new, costing a bitmap block as well. On top of
-// that the piece may need a fresh indirect block (itself plus its bitmap
-// block) and always rewrites the inode block: 2(k+1) + 3 blocks in all,
-// which must fit in the MAXOPBLOCKS that begin_op() reserves.
-#define WRITEPIECE  (((MAXOPBLOCKS - 5) / 2) * BSIZE)
+// and any of them may be new, costing a bitmap block as well: 2(k+1).
+// The lists that map them (fs.h, fs.c's bmap) cost at most 5 more: a
+// piece that runs from the indirect block's last entries into the
+// doubly-indirect range rewrites the indirect block (1), and needs a new
+// doubly-indirect block and a new indirect block under it (each itself
+// plus its bitmap block, 4); every other piece needs fewer. The inode
+// block is always rewritten (1). So 2(k+1) + 6 blocks in all, which must
+// fit in the MAXOPBLOCKS that begin_op() reserves: k = (MAXOPBLOCKS-8)/2.
+#define WRITEPIECE  (((MAXOPBLOCKS - 8) / 2) * BSIZE)
 
 void
 fileinit(void)

@@ -389,9 +389,14 @@ iunlockput(struct inode *ip)
 
 // ---------------------------------------------------------------- contents
 //
-// A file's block i is on disk at ip->addrs[i] for i < NDIRECT; the next
-// NINDIRECT are listed in the indirect block, whose own address is
-// ip->addrs[NDIRECT]. A 0 anywhere means no block has been given yet.
+// Where a file's blocks are (fs.h draws it): block i is at ip->addrs[i]
+// for i < NDIRECT; the next NINDIRECT are listed in the indirect block
+// ip->addrs[NDIRECT]; the rest, NINDIRECT at a time, in indirect blocks
+// that are themselves listed in the doubly-indirect block
+// ip->addrs[NDIRECT+1]. So a block is reached through zero, one or two
+// lists, and one helper, listed_block(), walks a single list. A 0
+// anywhere means no block has been given yet; blocks, lists included,
+// are allocated only when written.
 
 // The block recorded in *slot. If there is none and alloc is set, take a
 // new one and record it. Returns 0 for no block.
@@ -403,63 +408,93 @@ slot_block(uint dev, uint *slot, int alloc)
   return *slot;
 }
 
-// Disk address of block bn of ip, allocating missing blocks (the indirect
-// one included) if alloc is set. 0 if there is none, or the disk is full.
+// Entry idx of the list (an indirect block) recorded in *list. With
+// alloc set, a missing list or entry is allocated and recorded, and the
+// list is logged if its entry changed. Returns 0 for no block.
+static uint
+listed_block(uint dev, uint *list, uint idx, int alloc)
+{
+  struct buf *b;
+  uint *entry, before, addr;
+
+  if(slot_block(dev, list, alloc) == 0)
+    return 0;
+  b = bread(dev, *list);
+  entry = (uint*)b->data + idx;
+  before = *entry;
+  addr = slot_block(dev, entry, alloc);
+  if(addr != before)
+    log_write(b);
+  brelse(b);
+  return addr;
+}
+
+// Disk address of block bn of ip, allocating missing blocks (lists
+// included) if alloc is set. 0 if there is none, or the disk is full.
 // Caller holds ip->lock (and, to allocate, is in a transaction).
 static uint
 bmap(struct inode *ip, uint bn, int alloc)
 {
-  struct buf *ind;
-  uint *entry, before, addr;
+  uint ind;
 
   if(bn < NDIRECT)
     return slot_block(ip->dev, &ip->addrs[bn], alloc);
   bn -= NDIRECT;
-  if(bn >= NINDIRECT)
+  if(bn < NINDIRECT)
+    return listed_block(ip->dev, &ip->addrs[NDIRECT], bn, alloc);
+  bn -= NINDIRECT;
+  if(bn >= NDINDIRECT)
     panic("bmap: offset past the largest file");
 
-  if(slot_block(ip->dev, &ip->addrs[NDIRECT], alloc) == 0)
+  // First the indirect block that the doubly-indirect one lists, then
+  // the entry in it. ind is a copy, already non-zero, so the second call
+  // allocates at most the data block.
+  ind = listed_block(ip->dev, &ip->addrs[NDIRECT+1], bn / NINDIRECT, alloc);
+  if(ind == 0)
     return 0;
-  ind = bread(ip->dev, ip->addrs[NDIRECT]);
-  entry = (uint*)ind->data + bn;
-  before = *entry;
-  addr = slot_block(ip->dev, entry, alloc);
-  if(addr != before)
-    log_write(ind);
-  brelse(ind);
-  return addr;
+  return listed_block(ip->dev, &ind, bn % NINDIRECT, alloc);
 }
 
-// Free every block listed in the indirect block ind (not ind itself).
+// Free block bno and, when it is a list, what it lists: depth 0 is a data
+// block, 1 an indirect block, 2 the doubly-indirect block.
 static void
-free_listed(uint dev, uint ind)
+free_tree(uint dev, uint bno, int depth)
 {
   struct buf *b;
   uint *list;
   int i;
 
-  b = bread(dev, ind);
-  list = (uint*)b->data;
-  for(i = 0; i < NINDIRECT; i++){
-    if(list[i] != 0)
-      bfree(dev, list[i]);
+  if(depth > 0){
+    b = bread(dev, bno);
+    list = (uint*)b->data;
+    for(i = 0; i < NINDIRECT; i++){
+      if(list[i] != 0)
+        free_tree(dev, list[i], depth - 1);
+    }
+    brelse(b);
   }
-  brelse(b);
+  bfree(dev, bno);
 }
+
+// Freeing only reads the lists; what it writes is bitmap blocks. So the
+// transaction that frees a file of any size (unlink: the directory's
+// block and inode, the file's inode, then itrunc) changes at most every
+// bitmap block of the image plus 3 blocks, which must fit.
+_Static_assert(FSSIZE / BPB + 1 + 3 <= MAXOPBLOCKS,
+               "itrunc: the bitmap has more blocks than a transaction holds");
 
 // Give back all of ip's blocks and make it empty. Caller holds ip->lock
 // and is inside a transaction.
 void
 itrunc(struct inode *ip)
 {
-  int i;
+  int i, depth;
 
-  for(i = 0; i <= NDIRECT; i++){
+  for(i = 0; i < NADDRS; i++){
     if(ip->addrs[i] == 0)
       continue;
-    if(i == NDIRECT)
-      free_listed(ip->dev, ip->addrs[i]);
-    bfree(ip->dev, ip->addrs[i]);
+    depth = i < NDIRECT ? 0 : i - NDIRECT + 1;
+    free_tree(ip->dev, ip->addrs[i], depth);
     ip->addrs[i] = 0;
   }
   ip->size = 0;

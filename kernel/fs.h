@@ -26,11 +26,21 @@ struct superblock {
   uint bmapstart;
 };
 
-// A file's blocks: NDIRECT listed in the inode itself, then up to
-// NINDIRECT more listed in one indirect block (addrs[NDIRECT]).
-#define NDIRECT 12
+// A file's blocks, by block number within the file:
+//   0 .. NDIRECT-1           listed in the inode itself, addrs[0..NDIRECT-1]
+//   the next NINDIRECT       listed in the indirect block, addrs[NDIRECT]
+//   the next NDINDIRECT      through the doubly-indirect block,
+//                            addrs[NDIRECT+1]: it lists NINDIRECT indirect
+//                            blocks, each listing NINDIRECT data blocks
+// With BSIZE 1024 that is 11 + 256 + 65536 blocks, just over 64 MiB; the
+// image itself (FSSIZE in param.h) is far smaller, so in practice a file
+// is limited by free space, not by MAXFILE. NDIRECT is 11, not 12, so that
+// struct dinode stays 64 bytes and IPB a whole number.
+#define NDIRECT 11
 #define NINDIRECT (BSIZE / sizeof(uint))
-#define MAXFILE (NDIRECT + NINDIRECT)
+#define NDINDIRECT (NINDIRECT * NINDIRECT)
+#define NADDRS (NDIRECT + 2)                  // entries of addrs[]
+#define MAXFILE (NDIRECT + NINDIRECT + NDINDIRECT)
 
 struct dinode {
   short type;            // T_DIR, T_FILE, T_DEV (stat.h); 0 = free inode
@@ -38,7 +48,7 @@ struct dinode {
   short minor;
   short nlink;           // directory entries naming this inode
   uint size;             // bytes
-  uint addrs[NDIRECT+1];
+  uint addrs[NADDRS];    // see above; 0 = no block yet
 };
 
 #define IPB           (BSIZE / sizeof(struct dinode))   // inodes per block

@@ -18,8 +18,9 @@
 
 // The file system and its disk
 #define ROOTDEV       1              // device number of the root file system
-#define FSSIZE       2000            // blocks in the image mkfs builds
-#define MAXOPBLOCKS  10              // blocks one system call may write
+#define FSSIZE       6144            // blocks in the image mkfs builds (6 MiB)
+#define MAXOPBLOCKS  12              // blocks one system call may write; file.c's
+                                     // WRITEPIECE says why 12 (pieces of 2 blocks)
 #define LOGSIZE      (MAXOPBLOCKS*3) // log capacity in blocks
 #define NBUF         (MAXOPBLOCKS*6) // buffer cache size; above LOGSIZE so a
                                      // full log never starves the cache

@@ -88,25 +88,41 @@ balloc(void)
   return nextblock++;
 }
 
-// Return the disk address of block bn of inode inum, allocating it.
+// The block recorded in *slot, allocated first if there is none.
+static uint
+slot_block(uint *slot)
+{
+  if(*slot == 0)
+    *slot = balloc();
+  return *slot;
+}
+
+// Entry idx of the list (indirect block) recorded in *list, allocating
+// the list and the entry as needed.
+static uint
+listed(uint *list, uint idx)
+{
+  return slot_block((uint*)image[slot_block(list)] + idx);
+}
+
+// The disk address of block bn of a file, allocating it (and the lists
+// that lead to it): direct, then indirect, then doubly indirect, as fs.h
+// lays them out and the kernel's bmap() reads them.
 static uint
 bmap(struct dinode *dip, uint bn)
 {
-  uint *indirect;
+  uint ind;
 
   if(bn >= MAXFILE)
     die("file too big");
-  if(bn < NDIRECT){
-    if(dip->addrs[bn] == 0)
-      dip->addrs[bn] = balloc();
-    return dip->addrs[bn];
-  }
-  if(dip->addrs[NDIRECT] == 0)
-    dip->addrs[NDIRECT] = balloc();
-  indirect = (uint*)image[dip->addrs[NDIRECT]];
-  if(indirect[bn - NDIRECT] == 0)
-    indirect[bn - NDIRECT] = balloc();
-  return indirect[bn - NDIRECT];
+  if(bn < NDIRECT)
+    return slot_block(&dip->addrs[bn]);
+  bn -= NDIRECT;
+  if(bn < NINDIRECT)
+    return listed(&dip->addrs[NDIRECT], bn);
+  bn -= NINDIRECT;
+  ind = listed(&dip->addrs[NDIRECT+1], bn / NINDIRECT);
+  return listed(&ind, bn % NINDIRECT);
 }
 
 // Append n bytes to the contents of inode inum.

@@ -752,29 +752,157 @@ bigfile(void)
   check(unlink("ut_big") == 0, "unlink failed");
 }
 
-// A file can grow to exactly MAXFILE blocks and no further.
-static void
-maxfile(void)
+// Append to fd until the disk is full (a write fails); returns the file's
+// size then. write() reports -1 for a write that filled the disk part
+// way, so the size comes from fstat.
+static int
+filldisk(int fd)
 {
-  int fd, off, n;
-  const int max = MAXFILE * BSIZE;
+  struct stat st;
 
-  unlink("ut_max");
-  fd = open("ut_max", O_CREATE|O_WRONLY);
+  memset(buf2, 'f', sizeof(buf2));
+  while(write(fd, buf2, sizeof(buf2)) == sizeof(buf2))
+    ;
+  if(fstat(fd, &st) != 0)
+    fail("fstat of a full file failed");
+  return st.size;
+}
+
+// The free space, in data blocks one file can get: fill the disk with a
+// scratch file, then remove it. The same free space always gives the same
+// answer, since the same file shape is built; less gives a smaller one,
+// except by one block when the fill ended by taking a new indirect block.
+static int
+freeblocks(void)
+{
+  int fd, n;
+
+  unlink("ut_fill");
+  fd = open("ut_fill", O_CREATE|O_WRONLY);
+  if(fd < 0)
+    fail("cannot create a file to fill the disk");
+  n = filldisk(fd);
+  close(fd);
+  if(unlink("ut_fill") != 0)
+    fail("unlink of the file that filled the disk failed");
+  return n / BSIZE;
+}
+
+// MAXFILE (fs.h) is over 64 MiB, much more than the disk, so a file is
+// limited by free space: it grows until the disk is full, past the blocks
+// of the single indirect block, then writes fail, the file keeps what was
+// written, and once it is removed the disk takes new files again.
+// (hugefile checks that removing a file gives back every block.)
+static void
+diskfull(void)
+{
+  int fd, size, again;
+
+  unlink("ut_full");
+  fd = open("ut_full", O_CREATE|O_WRONLY);
   check(fd >= 0, "create failed");
-  memset(buf, 'm', sizeof(buf));
-  for(off = 0; off < max; off += n){
-    n = max - off < sizeof(buf) ? max - off : sizeof(buf);
-    if(write(fd, buf, n) != n){
+  size = filldisk(fd);
+  again = write(fd, buf2, 1);
+  close(fd);
+  check(unlink("ut_full") == 0, "unlink of the full file failed");
+  check(again <= 0, "a write to a full disk succeeded");
+  if(size <= (NDIRECT + NINDIRECT) * BSIZE)
+    failv("the disk filled before the doubly-indirect blocks, at bytes", size);
+  fillfile("ut_full", 'g', 3 * BSIZE);
+  check(unlink("ut_full") == 0, "unlink of a small file failed");
+}
+
+#define HUGESIZE (1536 * 1024)   // beyond NDIRECT + NINDIRECT blocks
+
+// Word i of the huge file; different at every position, and rarely a
+// small number, so a block read from the wrong place shows.
+static uint
+hugeword(uint i)
+{
+  return i * 2654435761u;
+}
+
+// Remove the huge file, then fail: left behind, it would take most of
+// the disk from the tests that follow.
+static void
+hugefail(const char *why, int v)
+{
+  unlink("ut_huge");
+  failv(why, v);
+}
+
+// Write HUGESIZE bytes of hugeword()s to ut_huge, in chunks (8188 bytes)
+// that do not line up with blocks. At least a MiB of it lands in blocks
+// that the doubly-indirect block maps.
+static void
+hugewrite(void)
+{
+  int fd, off, i, chunk;
+  uint *w = (uint*)buf;
+
+  fd = open("ut_huge", O_CREATE|O_WRONLY);
+  if(fd < 0)
+    fail("create failed");
+  for(off = 0; off < HUGESIZE; off += chunk){
+    chunk = HUGESIZE - off < 8188 ? HUGESIZE - off : 8188;
+    for(i = 0; i < chunk / 4; i++)
+      w[i] = hugeword(off / 4 + i);
+    if(write(fd, buf, chunk) != chunk){
       close(fd);
-      unlink("ut_max");
-      failv("short write (disk full?) at offset", off);
+      hugefail("short write (disk full?) at offset", off);
     }
   }
-  n = write(fd, buf, 1);
   close(fd);
-  unlink("ut_max");
-  check(n <= 0, "write past MAXFILE succeeded");
+}
+
+// Read ut_huge back, 4100 bytes at a time, and check every word.
+static void
+hugeread(void)
+{
+  int fd, off, n, i;
+  uint *w = (uint*)buf;
+  struct stat st;
+
+  fd = open("ut_huge", O_RDONLY);
+  if(fd < 0)
+    hugefail("open failed, fd", fd);
+  if(fstat(fd, &st) != 0)
+    st.size = 0;
+  if(st.size != HUGESIZE){
+    close(fd);
+    hugefail("wrong size after writing:", st.size);
+  }
+  for(off = 0; (n = read(fd, buf, 4100)) > 0; off += n){
+    for(i = 0; i < n / 4; i++){
+      if(w[i] != hugeword(off / 4 + i)){
+        close(fd);
+        hugefail("wrong data read back at offset", off + 4 * i);
+      }
+    }
+  }
+  close(fd);
+  if(off != HUGESIZE)
+    hugefail("read back the wrong size:", off);
+}
+
+// A file bigger than the single indirect block can map (the old limit,
+// 268 KiB) holds its data, and removing it frees every block, the
+// doubly-indirect block and the indirect blocks under it included.
+static void
+hugefile(void)
+{
+  int before, after;
+
+  unlink("ut_huge");
+  before = freeblocks();
+  if(before < HUGESIZE / BSIZE + 16)
+    failv("the disk is too small for the test; free blocks:", before);
+  hugewrite();
+  hugeread();
+  check(unlink("ut_huge") == 0, "unlink failed");
+  after = freeblocks();
+  if(after != before)
+    failv("blocks lost by writing and removing the file:", before - after);
 }
 
 // Many files in one directory.
@@ -1393,7 +1521,8 @@ struct test {
   { "truncate",   truncate },
   { "dirs",       dirs },
   { "bigfile",    bigfile },
-  { "maxfile",    maxfile },
+  { "hugefile",   hugefile },
+  { "diskfull",   diskfull },
   { "manyfiles",  manyfiles },
   { "concreate",  concreate },
   { "linkunlink", linkunlink },
