@@ -52,8 +52,8 @@ void sys_arch_check_core_locked(const char *where);
 #define MEMP_NUM_TCPIP_MSG_INPKT    320
 #define MEMP_NUM_TCPIP_MSG_API      64
 #define MEMP_NUM_NETBUF             64
-#define MEMP_NUM_NETCONN            40
-#define MEMP_NUM_TCP_PCB            40
+#define MEMP_NUM_NETCONN            64    // services (17) + lab 4 sockets (NSOCK)
+#define MEMP_NUM_TCP_PCB            64
 #define MEMP_NUM_TCP_PCB_LISTEN     16
 #define MEMP_NUM_UDP_PCB            16
 #define MEMP_NUM_RAW_PCB            4

@@ -57,7 +57,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/netbuf.h"
 
-#define NSOCK       32
+#define NSOCK       40          // open sockets in the whole system
 #define UDP_MAXDATA 8192        // the longest datagram sendto() takes
 
 struct sock {
