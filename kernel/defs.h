@@ -69,6 +69,11 @@ int             devtext_read(struct file*, int user_dst, uint addr, int n,
 int             filepoll(struct file*);
 // LAB 4: END
 
+// LAB 4: BEGIN
+// memdev.c
+void            memdev_init(void);
+// LAB 4: END
+
 // fs.c
 void            readsb(int dev, struct superblock *sb);
 int             dirlink(struct inode*, char*, uint);

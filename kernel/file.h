@@ -67,3 +67,6 @@ extern struct devsw devsw[];
 // LAB 3: BEGIN
 #define NET     3       // the TCP/IP stack's files (net/netfile.c)
 // LAB 3: END
+// LAB 4: BEGIN
+#define MEM     4       // /dev/null and /dev/zero (memdev.c)
+// LAB 4: END

@@ -68,6 +68,9 @@ main(uint magic, uint mbinfo_pa)
   pinit();
   binit();
   fileinit();
+  // LAB 4: BEGIN
+  memdev_init();  // /dev/null, /dev/zero
+  // LAB 4: END
   disk_init();
   userinit();     // before any driver starts a kernel thread: init is pid 1
   // LAB 2: BEGIN
