@@ -479,17 +479,20 @@ takerx(struct sock *s, uint addr, int n)
   return n;
 }
 
-// Fetch the next pbuf of the stream into s->rx without blocking.
-// Returns 1 if there is one, 0 if none is waiting, -1 at the end of the
-// stream (s->eof) or when it broke (s->reset).
+// Fetch the next pbuf of the stream into s->rx without blocking, and
+// add its length to *taken. Returns 1 if there is one, 0 if none is
+// waiting, -1 at the end of the stream (s->eof) or when it broke
+// (s->reset).
 static int
-fetchrx(struct sock *s)
+fetchrx(struct sock *s, int *taken)
 {
   err_t err;
 
-  err = netconn_recv_tcp_pbuf_flags(s->conn, &s->rx, NETCONN_DONTBLOCK);
+  err = netconn_recv_tcp_pbuf_flags(s->conn, &s->rx,
+                                    NETCONN_DONTBLOCK | NETCONN_NOAUTORCVD);
   if(err == ERR_OK){
     s->rxoff = 0;
+    *taken += s->rx->tot_len;
     return 1;
   }
   s->rx = 0;
@@ -505,13 +508,15 @@ fetchrx(struct sock *s)
 }
 
 // TCP recv: wait for data, then return what has arrived, up to n bytes.
-// 0 only at the end of the stream; -1 if it broke before any data.
+// 0 only at the end of the stream; -1 if it broke before any data. The
+// peer's window opens again by what was taken from lwIP, once per call
+// rather than once per pbuf: each opening is a trip through the core.
 static int
 tcprecv(struct sock *s, uint addr, int n, int nonblock)
 {
-  int got, r;
+  int got, r, taken;
 
-  got = 0;
+  got = taken = 0;
   while(got < n){
     if(s->rx == 0){
       if(s->eof || s->reset)
@@ -523,7 +528,7 @@ tcprecv(struct sock *s, uint addr, int n, int nonblock)
         if(r < 0)
           return -1;
       }
-      r = fetchrx(s);
+      r = fetchrx(s, &taken);
       if(r == 0 && got == 0)
         continue;                       // another reader took it: wait again
       if(r <= 0)
@@ -531,6 +536,8 @@ tcprecv(struct sock *s, uint addr, int n, int nonblock)
     }
     got += takerx(s, addr + got, n - got);
   }
+  if(taken > 0)
+    netconn_tcp_recvd(s->conn, taken);
   return got == 0 && s->reset ? -1 : got;
 }
 
