@@ -38,6 +38,19 @@ INTERACTIVE_FORWARDS += (
     ("tcp", 10019, 19),     # chargen, RFC 864
 )
 # LAB 3: END
+# LAB 4: BEGIN
+# User programs on the socket calls, by the same rule (host port 10000 +
+# the guest's): the httpd that init starts on port 80 (so `curl
+# http://127.0.0.1:10080/README.md` on the host fetches the guest's
+# README.md), `nc -l 9000` and `nc -u -l 9000` typed in the guest, and
+# echosrv's default port; README.md and handouts/en/lab4.md list them.
+INTERACTIVE_FORWARDS += (
+    ("tcp", 10080, 80),     # httpd
+    ("tcp", 19000, 9000),   # nc -l 9000
+    ("udp", 19000, 9000),   # nc -u -l 9000
+    ("tcp", 17007, 7007),   # echosrv
+)
+# LAB 4: END
 
 
 def has_nic_driver(root):
