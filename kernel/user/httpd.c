@@ -226,12 +226,13 @@ sendfile(int sock, struct request *r, int fd, uint size, const char *path)
 }
 
 // A directory's listing, built in buf after room for the header, then
-// sent. A listing that does not fit the buffer is cut short.
+// moved to follow the header and sent in one write. A listing that does
+// not fit the buffer is cut short.
 static int
 sendlist(int sock, struct request *r, int fd, char *path)
 {
   char name[DIRSIZ+1], *start, *p, *end;
-  int n, plen = strlen(path), sep = plen == 0 || path[plen-1] != '/';
+  int n, len, plen = strlen(path), sep = plen == 0 || path[plen-1] != '/';
   struct dirent de;
   struct stat st;
 
@@ -252,12 +253,13 @@ sendlist(int sock, struct request *r, int fd, char *path)
     }
     addstr(&p, "\n");
   }
-  n = header(200, p - start, "text/plain", r->close);
-  if(write_all(sock, buf, n) < 0)
-    return 0;
-  if(strcmp(r->method, "HEAD") == 0)
-    return 1;
-  return write_all(sock, start, p - start) >= 0;
+  len = p - start;
+  n = header(200, len, "text/plain", r->close);
+  if(strcmp(r->method, "HEAD") != 0){
+    memmove(buf + n, start, len);     // the body right after the header
+    n += len;
+  }
+  return write_all(sock, buf, n) >= 0;
 }
 
 // ---------------------------------------------------------------- paths
@@ -474,7 +476,10 @@ parse(int end, struct request *r)
     if(req[i] == 0)
       return -1;
   }
-  req[end - 1] = 0;               // the header is now one string
+  // End the string where the blank line starts ("\n" or "\r\n").
+  req[end - 1] = 0;
+  if(req[end - 2] == '\r')
+    req[end - 2] = 0;
   next = cutline(req);
   if(requestline(req, r) < 0)
     return -1;
@@ -581,6 +586,22 @@ dispatch(int lsock, int sock)
     wait(0);
 }
 
+// init starts httpd without descriptors 0-2, so that it stays quiet. Fill
+// any that are closed with "/" opened read-only, where a write fails
+// harmlessly: otherwise sockets would take those numbers, and a message
+// meant for descriptor 2 would go to a client.
+static void
+fillstdfds(void)
+{
+  struct stat st;
+  int fd;
+
+  for(fd = 0; fd < 3; fd++){
+    if(fstat(fd, &st) < 0 && open("/", O_RDONLY) != fd)
+      exit(1);
+  }
+}
+
 static void
 usage(void)
 {
@@ -612,6 +633,7 @@ main(int argc, char *argv[])
   char *port = "80", *dir = "/";
   int i, lsock, sock;
 
+  fillstdfds();
   for(i = 1; i < argc; i++){
     if(strcmp(argv[i], "-p") == 0 && i + 1 < argc)
       port = argv[++i];

@@ -196,10 +196,10 @@ number(const char *s, uint *v)
   return 0;
 }
 
-// Check the status line "HTTP/x.y NNN reason" and return NNN; report
-// and exit if it is not 2xx.
-static int
-status(char *line)
+// Check the status line "HTTP/x.y NNN reason": report it and exit
+// unless NNN is 2xx.
+static void
+checkstatus(char *line)
 {
   char *code;
 
@@ -215,7 +215,6 @@ status(char *line)
     fprintf(2, "httpget: server answered %s\n", code);
     exit(1);
   }
-  return atoi(code);
 }
 
 // Parse the header in buf[0..end): check the status and find the body's
@@ -231,14 +230,17 @@ parseheader(int end, uint *len)
     if(buf[i] == 0)
       fail("NUL byte in the response header");
   }
-  buf[end - 1] = 0;     // the final LF: the header is now one string
+  // End the string where the blank line starts ("\n" or "\r\n").
+  buf[end - 1] = 0;
+  if(buf[end - 2] == '\r')
+    buf[end - 2] = 0;
   for(line = buf; *line; line = next){
     if((next = strchr(line, '\n')) != 0)
       *next++ = 0;
     else
       next = line + strlen(line);
     if(line == buf)
-      status(line);
+      checkstatus(line);
     else if(startsnocase(line, "content-length:")){
       if(number(line + 15, &v) < 0 || (known && v != *len))
         fail("bad Content-Length");

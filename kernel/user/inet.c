@@ -69,6 +69,8 @@ inet_aton(const char *s, struct in_addr *a)
   for(i = 0; i < INADDR_LEN; i++){
     if(i > 0 && *s++ != '.')
       return 0;
+    if(s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+      return 0;         // BSD would read "010" as octal 8: refuse it
     if((n = decimal(&s, 255)) < 0)
       return 0;
     b[i] = n;
