@@ -48,28 +48,38 @@ fuzz_fork(const char *prog)
   exit(1);
 }
 
+#define FUZZ_KILLGRACE 3000  // ms a killed process may take to end
+#define FUZZ_STUCK     (-2)  // fuzz_wait: the child did not end when killed
+
 // Wait for the child pid, killing it if it is still running after ms
 // milliseconds. Returns its exit status (-1 if none came back) and sets
-// *timedout when the watchdog had to kill it.
+// *timedout when the watchdog had to kill it. A kill must end any system
+// call, however long it would wait: if the child is still there
+// FUZZ_KILLGRACE ms after it, the watchdog says so, and fuzz_wait stops
+// waiting and returns FUZZ_STUCK.
 static int
 fuzz_wait(const char *prog, int pid, int ms, int *timedout)
 {
   int dog, w, st, n, result = -1;
+  uint start = uptime();
 
   if((dog = fuzz_fork(prog)) == 0){
-    if(sleep(ms) == 0){
-      kill(pid);
-      exit(0);
-    }
-    exit(1);
+    if(sleep(ms) < 0)
+      exit(1);
+    kill(pid);
+    sleep(FUZZ_KILLGRACE);
+    printf("%s: unexpected: pid %d still running %d ms after its watchdog killed it\n",
+           prog, pid, FUZZ_KILLGRACE);
+    exit(2);
   }
   *timedout = 0;
   for(n = 0; n < 2 && (w = wait(&st)) >= 0; n++){
     if(w == pid){
       result = st;
+      *timedout = uptime() - start >= ms;
       kill(dog);
-    } else if(w == dog && st == 0){
-      *timedout = 1;
+    } else if(w == dog && st == 2){
+      return FUZZ_STUCK;
     }
   }
   return result;
