@@ -435,14 +435,14 @@ sockaccept(struct sock *s, int nonblock, uchar *addr, ushort *port)
 
 // LAB 4: BEGIN SOLUTION
 // Take one of the two side locks (s->reading, s->writing), which let one
-// receiver and one sender in at a time. Returns -1 if killed while
-// another process holds it.
+// receiver and one sender in at a time. Returns -1 if another process
+// holds it and the caller may not wait (nonblock), or is killed waiting.
 static int
-takeside(struct sock *s, int *side)
+takeside(struct sock *s, int *side, int nonblock)
 {
   acquire(&s->lock);
   while(*side){
-    if(killed(myproc())){
+    if(nonblock || killed(myproc())){
       release(&s->lock);
       return -1;
     }
@@ -586,7 +586,7 @@ sockrecv(struct sock *s, uint addr, int n, int flags, uchar *from,
     return -1;
   if(s->type == SOCK_STREAM && !s->connected)
     return -1;
-  if(takeside(s, &s->reading) < 0)
+  if(takeside(s, &s->reading, nonblock) < 0)
     return -1;
   if(s->type == SOCK_STREAM)
     got = tcprecv(s, addr, n, nonblock);
@@ -668,7 +668,7 @@ socksend(struct sock *s, uint addr, int n, int flags, uchar *to,
     return -1;
   if(s->type == SOCK_STREAM && (!s->connected || to))
     return -1;
-  if(takeside(s, &s->writing) < 0)
+  if(takeside(s, &s->writing, nonblock) < 0)
     return -1;
   if(s->type == SOCK_STREAM)
     put = tcpsend(s, addr, n, nonblock);
