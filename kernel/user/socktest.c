@@ -430,7 +430,9 @@ cycle(int i, int cport, int lport)
 }
 
 // The host's connections to LPORT, accepted, answered with "k" after
-// the host's FIN and closed, and connections to the host's server, which the host closes.
+// the host's FIN (or, every other one, after one byte of the host's
+// data, so that the close leaves received data unread) and closed; and
+// connections to the host's server, which the host closes.
 static void
 conns(int n, int pport, int lport)
 {
@@ -443,8 +445,11 @@ conns(int n, int pport, int lport)
   for(i = 0; i < n; i++){
     if((c = accept(l, 0, 0, INADDR_LEN)) < 0)
       die("accept");
-    while(recv(c, buf, sizeof(buf), 0) > 0)
-      ;
+    if(i % 2)                           // close with data left unread
+      recv(c, buf, 1, 0);
+    else
+      while(recv(c, buf, sizeof(buf), 0) > 0)
+        ;
     send(c, "k", 1, 0);                 // tells the host this one is done
     close(c);
   }

@@ -779,7 +779,7 @@ def test_socket_cycles(boot):
         end = deadline(30)
         while True:
             with socket.create_connection(("127.0.0.1", m.hostport(LPORT)), timeout=10) as s:
-                s.sendall(b"x")
+                s.sendall(os.urandom(2000))
                 s.shutdown(socket.SHUT_WR)
                 if recv_exactly(s, 2, deadline(10)) == b"k":
                     break
