@@ -352,6 +352,10 @@ get(int sock, struct request *r)
     close(fd);
     return errorpage(sock, r, st.type == T_DEV ? 403 : 404) && !r->close;
   }
+  if(st.type == T_FILE && r->target[strlen(r->target) - 1] == '/'){
+    close(fd);                  // "/README.md/" names no directory
+    return errorpage(sock, r, 404) && !r->close;
+  }
   if(st.type == T_DIR)
     ok = sendlist(sock, r, fd, path);
   else
@@ -631,7 +635,7 @@ main(int argc, char *argv[])
 {
   struct sockaddr_in sin;
   char *port = "80", *dir = "/";
-  int i, lsock, sock;
+  int i, lsock, sock, failing;
 
   fillstdfds();
   for(i = 1; i < argc; i++){
@@ -652,10 +656,13 @@ main(int argc, char *argv[])
     exit(1);
   }
   fprintf(2, "httpd: serving %s on port %s\n", dir, port);
-  for(;;){
+  for(failing = 0;; failing = sock < 0){
     if((sock = bsd_accept(lsock, 0, 0)) < 0){
-      fprintf(2, "httpd: accept failed\n");
-      sleep(100);       // do not spin if accept keeps failing
+      // Out of sockets or descriptors, most likely: say so once, and
+      // retry now and then (the connection waits in the stack's queue).
+      if(!failing)
+        fprintf(2, "httpd: accept failed (out of sockets?), retrying\n");
+      sleep(100);
       continue;
     }
     dispatch(lsock, sock);
