@@ -29,8 +29,10 @@
 // server wait()s for the child. The grandchild is an orphan that init
 // reaps, so the server never blocks in wait() for a connection in
 // progress (the kernel's wait() cannot poll) and keeps no list of
-// children. The process table (NPROC slots) bounds the clients served at
-// once; when a fork fails the client gets a 503 and is closed.
+// children. The kernel's tables bound the clients served at once: when
+// no socket is free, accept() fails and the connection waits in the
+// stack's queue while the server retries every 100 ms; when no process
+// is free (NPROC), fork fails and the client gets a 503.
 //
 // Robustness. A connection's process waits at most IDLE_SECS for each
 // piece of a request; a silent or vanished client is then dropped. A

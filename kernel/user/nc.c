@@ -11,8 +11,9 @@
 //
 // One select() waits on descriptor 0 and the socket, so neither side
 // waits on the other. Standard input may be the console (a read returns
-// one line), a pipe (whatever is in it, at most 512 bytes) or a file
-// (as much as was asked for), so the loop never assumes a read's size.
+// one line), a pipe (whatever is in it, at most the pipe's 512 bytes) or
+// a file (as much as was asked for), so the loop never assumes a read's
+// size.
 //
 // How it ends. At end of file on standard input nc closes the socket and
 // exits: there is no shutdown() call, so closing is the only way to tell
