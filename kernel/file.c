@@ -54,6 +54,9 @@ void
 fileinit(void)
 {
   initlock(&filelock, "ftable");
+  // LAB 4: BEGIN
+  pollinit();
+  // LAB 4: END
 }
 
 // Hand out a free slot, cleared and with one reference, or 0 when all
