@@ -21,6 +21,11 @@
 //                 millisecond timeout while nothing happens, then report
 //                 "t1 RC BITS" (its return value, and whether any set bit
 //                 was left in the sets): the host times the gap
+//   r N           race: N times, a child writes a byte to a second pipe a
+//                 random moment (a spin of a few microseconds) after this
+//                 process let it go and went into select() on that pipe
+//                 with no timeout; then report "raced N". A select() that
+//                 can lose a wakeup between looking and sleeping hangs here
 //   q             quit
 //
 // Anything else on the socket is just data. The host decides what is
@@ -83,6 +88,42 @@ timeout(int ms)
   fprintf(ctl, "t1 %d %d\n", rc, left != 0);
 }
 
+static void
+race(int n)
+{
+  int a[2], b[2], i, st;
+  volatile int spin;
+  uint x = 2463534242u;
+  fd_set rd;
+  char c;
+
+  if(pipe(a) < 0 || pipe(b) < 0)
+    exit(1);
+  if(fork() == 0){
+    for(i = 0; i < n; i++){
+      if(read(b[0], &c, 1) != 1)
+        exit(1);
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      for(spin = x % 3000; spin > 0; spin--)
+        ;
+      write(a[1], "x", 1);
+    }
+    exit(0);
+  }
+  for(i = 0; i < n; i++){
+    write(b[1], "g", 1);                // the child may go
+    FD_ZERO(&rd);
+    FD_SET(a[0], &rd);
+    if(select(a[0] + 1, &rd, 0, 0, 0) != 1 || read(a[0], &c, 1) != 1)
+      break;
+  }
+  wait(&st);
+  close(a[0]); close(a[1]); close(b[0]); close(b[1]);
+  fprintf(ctl, "raced %d\n", i);
+}
+
 // Commands in what the socket brought; returns 1 on "q".
 static int
 commands(char *line)
@@ -95,6 +136,8 @@ commands(char *line)
     pipechild(atoi(line + 2), sp + 1);
   else if(line[0] == 't' && line[1] == ' ')
     timeout(atoi(line + 2));
+  else if(line[0] == 'r' && line[1] == ' ')
+    race(atoi(line + 2));
   return 0;
 }
 

@@ -889,6 +889,12 @@ def test_select_wakes(boot):
         d = os.urandom(4).hex().encode() + b"\n"
         st.ctl.sendall(d)
         st.wake("sock", d, f"quick socket wake {k + 1} of 150")
+    # A child's pipe writes racing this process's way into select(): a
+    # wakeup lost between select's look and its sleep hangs it for good.
+    st.ctl.sendall(b"r 3000\n")
+    st.wake("sock", b"r 3000\n", "the race command")
+    st.lines.expect(st.cmd, "raced 3000", 120, "3000 selects on a pipe that a "
+                    "child writes at random moments, none hanging")
     st.close()
 
 
