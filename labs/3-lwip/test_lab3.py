@@ -29,8 +29,9 @@ from scapy.layers.inet import ICMP, IP, TCP
 from scapy.layers.l2 import ARP, Ether
 from scapy.utils import rdpcap
 
-from grader import (Net, RawTCP, arp_answer, check, mac_str, malformed, points,
-                    random_mac, scale, syn_flood)
+from grader import (Net, RawTCP, arp_answer, check, deadline, describe_diff,
+                    mac_str, malformed, points, random_mac, recv_exactly, scale,
+                    syn_flood)
 
 STATIC = "ip=10.0.2.15/24,gw=10.0.2.2"    # slirp's guest address
 READY_S = 30            # the stack and services answer within this (scaled)
@@ -40,35 +41,10 @@ CHARGEN = b"".join(bytes(32 + (i + j) % 95 for j in range(72)) + b"\r\n"
                    for i in range(95))
 
 
-def deadline(seconds):
-    return time.monotonic() + seconds * scale()
-
-
 def slirp(boot, fwds, cmdline=STATIC):
     """Boot on slirp with hostfwd rules fwds ((proto, guest port), ...)."""
     return boot(nets=(Net(kind="user", opts="romfile=", hostfwd=fwds),),
                 cmdline=cmdline)
-
-
-def recv_exactly(s, n, until):
-    """Read n bytes from s before the monotonic time until; returns what
-    came (shorter on EOF or timeout)."""
-    buf = bytearray()
-    while len(buf) < n:
-        left = until - time.monotonic()
-        if left <= 0:
-            break
-        s.settimeout(min(left, 5))
-        try:
-            chunk = s.recv(min(n - len(buf), 1 << 20))
-        except socket.timeout:
-            continue
-        except OSError:
-            break
-        if not chunk:
-            break
-        buf += chunk
-    return bytes(buf)
 
 
 def tcp_ready(m, port, what):
@@ -145,15 +121,6 @@ def transfer(m, hp, data, label, seconds=60, expect_eof=True):
         check(eof == b"", f"{label}: after the host's FIN the guest closes "
               "the connection too", "EOF, nothing more", repr(eof))
     return got
-
-
-def describe_diff(want, got):
-    if got == want:
-        return "equal"
-    n = min(len(want), len(got))
-    first = next((i for i in range(n) if want[i] != got[i]), n)
-    return (f"{len(got)} bytes, the first difference at offset {first}"
-            if first < n else f"only {len(got)} bytes (a prefix of what was sent)")
 
 
 # ---------------------------------------------------------------- ARP, ICMP
