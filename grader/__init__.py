@@ -16,7 +16,7 @@ from .inet import RawTCP, arp_answer, malformed, syn_flood  # noqa: F401
 from .machine import GradeFailure, Machine, check, scale  # noqa: F401
 from .net import Peer, free_port  # noqa: F401
 from .platform import BootSpec, Image, Net  # noqa: F401
-from .stream import deadline, describe_diff, recv_exactly  # noqa: F401
+from .stream import deadline, describe_diff, interleaved_echo, recv_exactly  # noqa: F401
 from .plugin import nonce  # noqa: F401
 from .wire import (ETHERTYPE, WINDOW, Drain, as_received, describe,  # noqa: F401
                    echo, echoed, frames_to, mac_str, quiet, random_mac,

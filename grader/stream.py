@@ -1,8 +1,12 @@
 """Host-side helpers for byte streams that more than one lab's tests use:
-scaled deadlines, reading exactly n bytes from a socket, and saying how
-two byte strings differ in one line (for a failure's "seen")."""
+scaled deadlines, reading exactly n bytes from a socket, saying how two
+byte strings differ in one line (for a failure's "seen"), and several
+echo clients at once with their writes interleaved."""
 
+import os
+import random
 import socket
+import threading
 import time
 
 from .machine import scale
@@ -44,3 +48,37 @@ def describe_diff(want, got):
             if first < n else f"only {len(got)} bytes (a prefix of what was sent)"
             if len(got) < len(want) else
             f"{len(got)} bytes: the {len(want)} sent, then {len(got) - len(want)} more")
+
+
+def interleaved_echo(m, hp, n, rounds, what, seconds=120):
+    """Open n connections to the echo server behind host port hp and send
+    rounds random chunks (1..8192 bytes) on each, a round at a time, the
+    connections in a random order each round, while a thread per
+    connection reads its echo. m is the machine (watched for a panic
+    meanwhile). Returns [(sent, received)] per connection; closes them."""
+    conns = [socket.create_connection(("127.0.0.1", hp), timeout=10)
+             for _ in range(n)]
+    chunks = [[os.urandom(random.randint(1, 8192)) for _ in range(rounds)]
+              for _ in range(n)]
+    want = [b"".join(c) for c in chunks]
+    got = [b""] * n
+    end = deadline(seconds)
+
+    def reader(i):
+        got[i] = recv_exactly(conns[i], len(want[i]), end)
+
+    readers = [threading.Thread(target=reader, args=(i,), daemon=True)
+               for i in range(n)]
+    for t in readers:
+        t.start()
+    for r in range(rounds):
+        for i in random.sample(range(n), n):
+            conns[i].sendall(chunks[i][r])
+        m.watch(0.01, what)
+    for t in readers:
+        while t.is_alive() and time.monotonic() < end:
+            t.join(0.5)
+            m.watch(0.01, what)
+    for c in conns:
+        c.close()
+    return list(zip(want, got))

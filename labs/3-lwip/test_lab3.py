@@ -30,7 +30,7 @@ from scapy.layers.l2 import ARP, Ether
 from scapy.utils import rdpcap
 
 from grader import (Net, RawTCP, arp_answer, check, deadline, describe_diff,
-                    mac_str, malformed, points, random_mac, recv_exactly, scale,
+                    interleaved_echo, mac_str, malformed, points, random_mac, recv_exactly, scale,
                     syn_flood)
 
 STATIC = "ip=10.0.2.15/24,gw=10.0.2.2"    # slirp's guest address
@@ -364,35 +364,12 @@ def test_tcp_echo_sizes(boot):
 def test_tcp_echo_concurrent(boot):
     m = slirp(boot, (("tcp", 7),))
     hp = tcp_ready(m, 7, "the TCP echo service")
-    n, rounds = 8, 48
-    conns = [socket.create_connection(("127.0.0.1", hp), timeout=10)
-             for _ in range(n)]
-    chunks = [[os.urandom(random.randint(1, 8192)) for _ in range(rounds)]
-              for _ in range(n)]
-    want = [b"".join(c) for c in chunks]
-    got = [b""] * n
-    end = deadline(120)
-
-    def reader(i):
-        got[i] = recv_exactly(conns[i], len(want[i]), end)
-
-    readers = [threading.Thread(target=reader, args=(i,), daemon=True)
-               for i in range(n)]
-    for t in readers:
-        t.start()
-    for r in range(rounds):             # round-robin: one chunk each
-        for i in random.sample(range(n), n):
-            conns[i].sendall(chunks[i][r])
-    for t in readers:
-        while t.is_alive() and time.monotonic() < end:
-            t.join(0.5)
-            m.watch(0.01, "the concurrent echoes")
-    for c in conns:
-        c.close()
-    for i in range(n):
-        check(got[i] == want[i], f"connection {i + 1} of {n} gets its own "
-              "bytes back, intact and in order", f"{len(want[i])} bytes",
-              describe_diff(want[i], got[i]))
+    n = 8
+    pairs = interleaved_echo(m, hp, n, 48, "the concurrent echoes")
+    for i, (want, got) in enumerate(pairs):
+        check(got == want, f"connection {i + 1} of {n} gets its own "
+              "bytes back, intact and in order", f"{len(want)} bytes",
+              describe_diff(want, got))
 
 
 # ---------------------------------------------------------------- UDP echo

@@ -41,7 +41,7 @@ from scapy.layers.inet import IP, TCP
 from scapy.utils import PcapReader
 
 from grader import (GradeFailure, Net, check, deadline, describe_diff,
-                    free_port, points, recv_exactly, scale)
+                    free_port, interleaved_echo, points, recv_exactly, scale)
 
 STATIC = "ip=10.0.2.15/24,gw=10.0.2.2"
 HOST = "10.0.2.2"           # the host, seen from the guest under slirp
@@ -378,33 +378,11 @@ def test_echosrv(boot):
               fails="echosrv: (?:cannot|select failed|accept failed|out of)")
     hp = m.hostport(ECHO)
     echo_ready(cmd, hp, "echosrv answers a first client")
-    n, rounds = 4, 40
-    conns = [socket.create_connection(("127.0.0.1", hp), timeout=10) for _ in range(n)]
-    chunks = [[os.urandom(random.randint(1, 8192)) for _ in range(rounds)]
-              for _ in range(n)]
-    want = [b"".join(c) for c in chunks]
-    got = [b""] * n
-    end = deadline(120)
-
-    def reader(i):
-        got[i] = recv_exactly(conns[i], len(want[i]), end)
-
-    readers = [threading.Thread(target=reader, args=(i,), daemon=True) for i in range(n)]
-    for t in readers:
-        t.start()
-    for r in range(rounds):
-        for i in random.sample(range(n), n):
-            conns[i].sendall(chunks[i][r])
-        m.watch(0.01, "echosrv with 4 clients")
-    for t in readers:
-        while t.is_alive() and time.monotonic() < end:
-            t.join(0.5)
-            m.watch(0.01, "echosrv with 4 clients")
-    for i in range(n):
-        check(got[i] == want[i], f"client {i + 1} of {n} gets its own bytes back, "
-              "intact and in order", f"{len(want[i])} bytes", describe_diff(want[i], got[i]))
-    for c in conns:
-        c.close()
+    n = 4
+    pairs = interleaved_echo(m, hp, n, 40, "echosrv with 4 clients")
+    for i, (want, got) in enumerate(pairs):
+        check(got == want, f"client {i + 1} of {n} gets its own bytes back, "
+              "intact and in order", f"{len(want)} bytes", describe_diff(want, got))
     echo_ready(cmd, hp, "echosrv still answers after its 4 clients left")
 
 
@@ -642,7 +620,7 @@ def block_and_kill(m, what, srv):
           "nothing from it", repr(early))
     t0 = time.monotonic()
     m.run(f"kill {pid.split()[1]}", 30)
-    secs, rest = lines.wait_eof(cmd, 20, f"the killed socktest's connection closing")
+    secs, rest = lines.wait_eof(cmd, 20, "the killed socktest's connection closing")
     took = time.monotonic() - t0
     check(secs is not None, f"`kill` ends socktest blocked in {what}: its "
           "connection to the host closes", "EOF", f"still open after {took:.0f} s")
