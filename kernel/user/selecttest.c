@@ -21,11 +21,17 @@
 //                 millisecond timeout while nothing happens, then report
 //                 "t1 RC BITS" (its return value, and whether any set bit
 //                 was left in the sets): the host times the gap
-//   r N           race: N times, a child writes a byte to a second pipe a
-//                 random moment (a spin of a few microseconds) after this
-//                 process let it go and went into select() on that pipe
-//                 with no timeout; then report "raced N". A select() that
-//                 can lose a wakeup between looking and sleeping hangs here
+//   r N           race: N times, a child (busy on the other CPU) writes a
+//                 byte to a second pipe a random moment (a spin of a few
+//                 microseconds) after this process let it go and went
+//                 into select() on that pipe;
+//                 then report "raced I late K": I rounds done, K of them
+//                 woken only by their 1 s timeout although the byte came
+//                 at once. A select() that can lose a wakeup between
+//                 looking and sleeping is late here. To widen that
+//                 window, the pipe is the first of the descriptors
+//                 select() looks at, and the rest of the process's
+//                 descriptors follow it: copies of a pipe nobody writes
 //   q             quit
 //
 // Anything else on the socket is just data. The host decides what is
@@ -91,37 +97,64 @@ timeout(int ms)
 static void
 race(int n)
 {
-  int a[2], b[2], i, st;
+  int a[2], b[2], c[2], i, st, max, late, t0, done;
   volatile int spin;
   uint x = 2463534242u;
-  fd_set rd;
-  char c;
+  struct timeval tv;
+  fd_set rd, idle;
+  char ch;
 
-  if(pipe(a) < 0 || pipe(b) < 0)
+  if(pipe(a) < 0 || pipe(b) < 0 || pipe(c) < 0)
     exit(1);
+  FD_ZERO(&idle);
+  max = a[0] + 1;
+  while((i = dup(c[0])) >= 0){          // until the descriptors run out
+    FD_SET(i, &idle);
+    if(i >= max)
+      max = i + 1;
+  }
   if(fork() == 0){
+    // The child polls for the go rather than sleeping in read(): a CPU
+    // that went idle would only pick it up at its next timer tick, or
+    // after the parent slept, never in the parent's window.
+    close(b[1]);                        // so the parent's close ends us
     for(i = 0; i < n; i++){
-      if(read(b[0], &c, 1) != 1)
+      do {
+        FD_ZERO(&rd);
+        FD_SET(b[0], &rd);
+        tv.tv_sec = tv.tv_usec = 0;
+      } while(select(b[0] + 1, &rd, 0, 0, &tv) == 0);
+      if(read(b[0], &ch, 1) != 1)
         exit(1);
       x ^= x << 13;
       x ^= x >> 17;
       x ^= x << 5;
-      for(spin = x % 3000; spin > 0; spin--)
+      for(spin = x % 2000; spin > 0; spin--)
         ;
       write(a[1], "x", 1);
     }
     exit(0);
   }
-  for(i = 0; i < n; i++){
+  late = 0;
+  for(done = 0; done < n && late == 0; done++){
     write(b[1], "g", 1);                // the child may go
-    FD_ZERO(&rd);
+    rd = idle;
     FD_SET(a[0], &rd);
-    if(select(a[0] + 1, &rd, 0, 0, 0) != 1 || read(a[0], &c, 1) != 1)
+    tv.tv_sec = 1;
+    tv.tv_usec = 0;
+    t0 = uptime();
+    if(select(max, &rd, 0, 0, &tv) < 0 || read(a[0], &ch, 1) != 1)
       break;
+    if(uptime() - t0 >= 500)
+      late++;                           // woken by the timeout alone
   }
+  close(b[1]);                          // ends a child still reading b
   wait(&st);
-  close(a[0]); close(a[1]); close(b[0]); close(b[1]);
-  fprintf(ctl, "raced %d\n", i);
+  for(i = 0; i < max; i++)
+    if(FD_ISSET(i, &idle))
+      close(i);
+  close(a[0]); close(a[1]); close(b[0]); close(c[0]); close(c[1]);
+  fprintf(ctl, "raced %d late %d\n", done, late);
 }
 
 // Commands in what the socket brought; returns 1 on "q".
