@@ -23,7 +23,7 @@
 
 #include "ops.h"
 
-static char base[64], export_dir[96];
+static char base[256], export_dir[300];
 static int root = -1;
 static uint8_t out[NFS_MSIZE_MAX];
 static unsigned long runs;
@@ -88,7 +88,10 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc; (void)argv;
-	snprintf(base, sizeof base, "/tmp/nfsd-fuzz.XXXXXX");
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || !*tmp || strlen(tmp) > 200)
+		tmp = "/tmp";
+	snprintf(base, sizeof base, "%s/nfsd-fuzz.XXXXXX", tmp);
 	if (!mkdtemp(base))
 		abort();
 	snprintf(export_dir, sizeof export_dir, "%s/export", base);
