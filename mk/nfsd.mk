@@ -9,8 +9,10 @@
 # tests/test_nfsd*.py build these and run them in `make test` (the fuzzer
 # for a bounded time). The fuzzer needs clang and libFuzzer's runtime:
 # Debian 12's clang-14 keeps libclang_rt.fuzzer-x86_64.a in
-# libclang-rt-14-dev, which clang only recommends, so both are named
-# here. Only the staff kit (tests/) fuzzes, so only it installs them.
+# libclang-rt-14-dev, which clang only recommends (and setup installs no
+# recommends), so both are named here: libclang-rt-dev is the package that
+# depends on the runtime of the default clang. Only the staff kit (tests/)
+# fuzzes, so only it installs them.
 
 NFSD_DIR    := nfsd
 NFSD_B      := $(B)/nfsd
@@ -19,7 +21,7 @@ NFSD_LIB    := $(NFSD_DIR)/wire.c $(NFSD_DIR)/path.c $(NFSD_DIR)/ops.c
 NFSD_HDRS   := $(wildcard $(NFSD_DIR)/*.h)
 FUZZ_SECONDS ?= 600
 
-PACKAGES    += $(if $(wildcard tests),clang libclang-rt-14-dev)
+PACKAGES    += $(if $(wildcard tests),clang libclang-rt-dev)
 
 .PHONY: nfsd nfsd-unit fuzz
 

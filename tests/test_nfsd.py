@@ -6,6 +6,7 @@ carry on. Each test starts its own nfsd on its own export directory.
 """
 import os
 import random
+import re
 import socket
 import struct
 import subprocess
@@ -331,3 +332,62 @@ def test_hostile_input(server):
     for s in stallers:
         s.close()
     hog.close()
+
+
+def test_handout_example_bytes(server):
+    """The exchange of the protocol page's section 6, byte for byte."""
+    text = open(os.path.join(ROOT, "handouts", "nfs-protocol.md")).read()
+    example = text.split("## 6.")[1]
+    steps, cur = [], None
+    for line in example.splitlines():
+        line = line.strip()
+        if line.startswith(("C→S", "S→C")):
+            cur = [line[:3], b""]
+            steps.append(cur)
+            line = line[3:]
+        elif not line or not re.fullmatch(r"[0-9a-f ]+", line):
+            cur = None
+            continue
+        if cur is not None:
+            cur[1] += bytes.fromhex(line)
+    assert [d for d, _ in steps] == ["C→S", "S→C", "C→S", "S→C"]
+    path = os.path.join(server.export, "a.txt")
+    with open(path, "wb") as f:
+        f.write(b"12345")
+    os.chmod(path, 0o644)
+    os.utime(path, (0x65000000, 0x65000000))
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    for direction, data in steps:
+        if direction == "C→S":
+            s.sendall(data)
+        else:
+            got = b""
+            while len(got) < len(data):
+                chunk = s.recv(len(data) - len(got))
+                assert chunk, "nfsd closed the connection"
+                got += chunk
+            assert got == data, f"reply {got.hex(' ')}, the handout says {data.hex(' ')}"
+    s.sendall(P.lookup("../x", tag=2))
+    assert s.recv(64) == bytes.fromhex("0c 00 00 00 82 00 02 00 0b 00 00 00")
+    s.close()
+
+
+def test_connection_limit(server):
+    """Beyond 64 clients a connection is closed at once; the others go on."""
+    clients = [Client(server.port) for _ in range(64)]
+    extra = socket.create_connection(("127.0.0.1", server.port))
+    extra.sendall(P.hello())
+    assert closed_or_error(extra) == "closed"
+    extra.close()
+    for c in clients:
+        assert c.stat(0)["kind"] == 2
+    for c in clients:
+        c.close()
+    end = time.monotonic() + 30     # until nfsd has seen the closes
+    while True:
+        try:
+            assert served_promptly(server.port)
+            break
+        except ConnectionError:
+            assert time.monotonic() < end, "no slot came free after 64 clients left"
+            time.sleep(0.1)

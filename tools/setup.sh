@@ -1,5 +1,8 @@
 #!/bin/sh
-# Install the Debian packages the kit needs (the list comes from the Makefile).
+# Install the Debian packages the kit needs (the list comes from the Makefile
+# and mk/*.mk: mk/nfsd.mk adds clang and libclang-rt-dev, libFuzzer's runtime,
+# which Debian 12's clang only recommends and --no-install-recommends below
+# would skip).
 #   tools/setup.sh PKG...           install whatever is missing
 #   tools/setup.sh --check PKG...   exit 0 if all are installed, 1 if not
 # Quick when everything is present: one dpkg-query, no apt-get.
