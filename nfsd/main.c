@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -257,6 +258,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < MAXCONN; i++)
 		conns[i].fd = -1;
 	signal(SIGPIPE, SIG_IGN);
+	umask(022);             // perm & NFS_PERM_MASK is exactly what is made
 	int lfd = listen_on(addr, (int)port);
 	fprintf(stderr, "nfsd: serving %s on %s:%ld\n", dir, addr, port);
 	serve(lfd, root);

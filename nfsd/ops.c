@@ -231,7 +231,7 @@ op_create(struct session *s, const struct nfs_req *r, struct wire_out *o)
 	if ((n = handle_alloc(s)) < 0)
 		return ERR_TOOMANY;
 	int fd = path_open(s->root, path, flags | O_CREAT | O_EXCL | O_NOFOLLOW,
-			   r->perm & 0777);
+			   r->perm & NFS_PERM_MASK);
 	if (fd < 0)
 		return nfs_errno(-fd);
 	struct handle *h = &s->h[n];
@@ -428,7 +428,7 @@ op_name(struct session *s, const struct nfs_req *r, struct wire_out *o)
 	memcpy(name, r->str, r->len);
 	name[r->len] = '\0';
 	if (r->type == T_MKDIR)
-		rc = mkdirat(dfd, name, r->perm & 0777);
+		rc = mkdirat(dfd, name, r->perm & NFS_PERM_MASK);
 	else
 		rc = unlinkat(dfd, name, r->type == T_RMDIR ? AT_REMOVEDIR : 0);
 	err = rc < 0 ? errno : 0;

@@ -18,6 +18,7 @@
 #define NFS_HANDLE_MAX  32
 #define NFS_RERROR      0xFF
 #define NFS_STAT_SIZE   20
+#define NFS_PERM_MASK   0755    // CREATE, MKDIR: never writable by others
 
 enum nfs_type {
 	T_HELLO = 0x01, T_LOOKUP, T_OPEN, T_CREATE, T_READ, T_WRITE, T_STAT,

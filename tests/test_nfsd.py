@@ -130,6 +130,15 @@ def test_operations(server):
     c.open(h, P.WRITE | P.TRUNC)
     assert c.stat(h)["size"] == 0
     expect_error("INVAL", c.open, 0, 0x33)
+    # Permissions are perm & 0755; a handle stands for its path.
+    w = c.create(0, "w", P.WRITE, 0o777)
+    c.mkdir(0, "wd", 0o777)
+    assert c.stat(w)["perm"] == 0o755 and c.lookup("wd")[1]["perm"] == 0o755
+    s, _ = c.lookup("w")
+    os.rename(os.path.join(server.export, "w"), os.path.join(server.export, "w2"))
+    expect_error("NOENT", c.stat, s)
+    c.write(w, 0, b"still")                       # the opened file, renamed
+    assert open(os.path.join(server.export, "w2"), "rb").read() == b"still"
     c.close()
 
 

@@ -1,9 +1,10 @@
 // libFuzzer target: the request decoder and the operations, on a
 // temporary export directory, exactly as main.c drives them.
 //
-// An input is what one client sends on one connection. Unless its first
-// byte is odd the handshake (msize NFS_MSIZE_MAX) is done for it, so
-// that the fuzzer reaches the operations at once; the rest is cut into
+// An input is what one client sends on one connection. Its first byte
+// is options: unless bit 0 is set the handshake (msize NFS_MSIZE_MAX) is
+// done for it, so that the fuzzer reaches the operations at once; bit 1
+// resolves paths with path.c's fallback walk instead of openat2; the rest is cut into
 // messages by their size fields, as the server does, and stops where the
 // server would close the connection or wait for more bytes. Each reply
 // is checked against the protocol (length, size field, type, tag); a
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "ops.h"
+#include "path.h"
 
 static char base[256], export_dir[300];
 static int root = -1;
@@ -126,6 +128,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	session_init(&s, root);
+	path_force_walk = data[0] >> 1 & 1;
 	if (!(data[0] & 1))
 		session_request(&s, hello, sizeof hello, out);
 	data++, size--;
