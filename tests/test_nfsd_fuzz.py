@@ -18,7 +18,7 @@ FUZZ_SECONDS = int(os.environ.get("BVLAB_NFSD_FUZZ_SECONDS", "20"))
 
 def libfuzzer_missing():
     if not shutil.which("clang"):
-        return "clang is not installed (`make setup` installs clang and libclang-rt-14-dev)"
+        return "clang is not installed (`make setup` installs clang and libclang-rt-dev)"
     r = subprocess.run(["clang", "--print-file-name=libclang_rt.fuzzer-x86_64.a"],
                        capture_output=True, text=True)
     rt = r.stdout.strip()
