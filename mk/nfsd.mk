@@ -51,4 +51,4 @@ fuzz: $(NFSD_B)/fuzz_nfsd
 	@rm -rf $(NFSD_B)/corpus && mkdir -p $(NFSD_B)/corpus
 	@cp $(NFSD_DIR)/fuzz/corpus/* $(NFSD_B)/corpus/
 	$(NFSD_B)/fuzz_nfsd -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-		-timeout=10 -rss_limit_mb=1024 $(NFSD_B)/corpus
+		-timeout=10 -rss_limit_mb=2048 -artifact_prefix=$(NFSD_B)/ $(NFSD_B)/corpus

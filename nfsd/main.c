@@ -8,7 +8,8 @@
 // and the reply being sent. A request is carried out only when all of it
 // has arrived and the previous reply has gone, so a client that stalls
 // mid-message or stops reading its replies holds up only itself; its
-// socket simply stops being polled for input. The size field is checked
+// socket simply stops being polled for input, and after stall_seconds
+// it is closed, so that stuck clients cannot keep every slot. The size field is checked
 // (wire_frame_size) as soon as its 4 bytes are in, before the rest is
 // read: out of bounds closes the connection (protocol section 4). File
 // operations are synchronous and bounded (at most IOUNIT bytes), so one
@@ -32,7 +33,9 @@
 #include "ops.h"
 
 #define MAXCONN         64
-#define STALL_SECONDS   30      // a message left incomplete this long: close
+// A message left incomplete, or a reply not taken, this long: close.
+// The environment's NFSD_STALL_SECONDS overrides it (for the tests).
+static long stall_seconds = 30;
 
 struct conn {
 	int fd;                 // -1: free slot
@@ -42,6 +45,7 @@ struct conn {
 	uint8_t out[NFS_MSIZE_MAX];
 	size_t outlen, outoff;
 	time_t since;           // when the incomplete message began
+	time_t out_since;       // when the pending reply was made
 };
 
 static struct conn *conns;      // MAXCONN of them, about 8 MiB
@@ -122,6 +126,7 @@ conn_process(struct conn *c)
 		if (c->inlen < size)
 			return 0;
 		c->outlen = session_request(&c->s, c->in, size, c->out);
+		c->out_since = now();
 		memmove(c->in, c->in + size, c->inlen - size);
 		c->inlen -= size;
 		if (conn_flush(c) < 0)
@@ -206,7 +211,9 @@ serve(int lfd, int root)
 				rc = conn_flush(c) < 0 ? -1 : conn_process(c);
 			else if (!c->outlen && (pfd[j].revents & (POLLIN | POLLHUP)))
 				rc = conn_read(c);
-			if (rc == 0 && c->inlen > 0 && c->outlen == 0 && t - c->since > STALL_SECONDS)
+			if (rc == 0 && c->inlen > 0 && c->outlen == 0 && t - c->since > stall_seconds)
+				rc = -1;
+			if (rc == 0 && c->outlen > 0 && t - c->out_since > stall_seconds)
 				rc = -1;
 			if (rc < 0)
 				conn_close(c);
@@ -257,6 +264,9 @@ main(int argc, char **argv)
 	}
 	for (int i = 0; i < MAXCONN; i++)
 		conns[i].fd = -1;
+	const char *stall = getenv("NFSD_STALL_SECONDS");
+	if (stall && atol(stall) > 0)
+		stall_seconds = atol(stall);
 	signal(SIGPIPE, SIG_IGN);
 	umask(022);             // perm & NFS_PERM_MASK is exactly what is made
 	int lfd = listen_on(addr, (int)port);

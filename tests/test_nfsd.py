@@ -32,14 +32,15 @@ def nfsd_bin(tmp_path_factory):
 
 
 class Server:
-    def __init__(self, binary, export):
+    def __init__(self, binary, export, env=None):
         self.export = str(export)
         for _ in range(20):
             with socket.socket() as s:
                 s.bind(("127.0.0.1", 0))
                 self.port = s.getsockname()[1]
             self.proc = subprocess.Popen([binary, "-r", self.export, "-p", str(self.port)],
-                                         stderr=subprocess.PIPE, text=True)
+                                         stderr=subprocess.PIPE, text=True,
+                                         env=dict(os.environ, **(env or {})))
             end = time.monotonic() + 10
             while time.monotonic() < end and self.proc.poll() is None:
                 try:
@@ -400,3 +401,38 @@ def test_connection_limit(server):
         except ConnectionError:
             assert time.monotonic() < end, "no slot came free after 64 clients left"
             time.sleep(0.1)
+
+
+def test_stuck_clients_are_closed(nfsd_bin, tmp_path):
+    """A message incomplete, or a reply not taken, for the stall time
+    (30 s; 2 s here, by NFSD_STALL_SECONDS) closes the connection."""
+    srv = Server(nfsd_bin, tmp_path, env={"NFSD_STALL_SECONDS": "2"})
+    try:
+        mid = socket.create_connection(("127.0.0.1", srv.port))
+        mid.sendall(P.hello() + P.lookup("abc")[:9])
+        hog = Client(srv.port)
+        h = hog.create(0, "big", P.RDWR)
+        hog.write(h, 0, b"z" * 60000)
+        hog.sock.setblocking(False)
+        try:
+            for _ in range(2000):
+                hog.sock.send(P.read(h, 0, 60000))
+        except BlockingIOError:
+            pass
+        assert closed_or_error(mid) == "OK"          # the handshake's reply
+        t = time.monotonic()
+        assert closed_or_error(mid, timeout=30) == "closed"
+        assert time.monotonic() - t < 30
+        hog.sock.setblocking(True)
+        hog.sock.settimeout(30)
+        with pytest.raises(OSError):        # reset, or the end of the replies
+            while hog.sock.recv(1 << 20):
+                pass
+            raise ConnectionResetError("closed")
+        assert served_promptly(srv.port)
+        mid.close()
+        hog.close()
+    finally:
+        alive = srv.alive()
+        srv.stop()
+    assert alive

@@ -8,7 +8,8 @@
 // messages by their size fields, as the server does, and stops where the
 // server would close the connection or wait for more bytes. Each reply
 // is checked against the protocol (length, size field, type, tag); a
-// violation aborts. Every 512 inputs the export is emptied and its
+// violation aborts, and so does a descriptor left open after the
+// session is reset. Every 512 inputs the export is emptied and its
 // fixtures (a file, a directory, a symlink to /) made again, and the
 // directory around the export is checked to hold nothing but it: a
 // request that escaped the export would show there.
@@ -86,6 +87,35 @@ check_outside(void)
 		closedir(d);
 }
 
+// Between inputs no descriptor but root may refer to the export: any
+// other is one an operation forgot to close. (libFuzzer's own come and
+// go, so counting descriptors would not do.)
+static void
+check_descriptors(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	char link[64], target[4096];
+	size_t n = strlen(export_dir);
+
+	while (d && (e = readdir(d))) {
+		int fd = atoi(e->d_name);
+		if (e->d_name[0] == '.' || fd == root || fd == dirfd(d))
+			continue;
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		ssize_t k = readlink(link, target, sizeof target - 1);
+		if (k <= 0)
+			continue;
+		target[k] = '\0';
+		if (!strncmp(target, export_dir, n) && (target[n] == '/' || target[n] == '\0')) {
+			fprintf(stderr, "fuzz_nfsd: descriptor %d (%s) left open\n", fd, target);
+			abort();
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -146,7 +176,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		data += n, size -= n;
 	}
 	session_reset(&s);
-	if (++runs % 512 == 0) {
+	if (++runs % 64 == 0)
+		check_descriptors();
+	if (runs % 512 == 0) {
 		check_outside();
 		fixtures();
 	}
