@@ -182,14 +182,16 @@ def test_handshake_rules(server):
 
 def test_sixteen_clients_lose_nothing(server):
     want, errors = {}, []
+    all_connected = threading.Barrier(16, timeout=30)   # then all write at once
 
     def client(i):
         try:
             rnd = random.Random(i)
-            data = rnd.randbytes(200_000 + i * 1000)
+            data = rnd.randbytes(1_000_000 + i * 1000)
             want[f"c{i}.bin"] = data
             c = Client(server.port, msize=rnd.choice([4096, 16384, P.MSIZE_MAX]))
             h = c.create(0, f"c{i}.bin", P.WRITE)
+            all_connected.wait()
             off = 0
             while off < len(data):
                 n = rnd.randint(1, P.MSIZE_MAX) % (c.msize - 32) + 1
