@@ -143,6 +143,17 @@ def test_operations(server):
     c.close()
 
 
+def test_pipelined_requests_answered_in_order(server):
+    c = Client(server.port)
+    h = c.create(0, "p", P.RDWR)
+    c.sock.sendall(P.write(h, 0, b"abc", tag=100) + P.read(h, 0, 3, tag=101) +
+                   P.lookup("..", tag=102) + P.read(h, 1 << 63, 1, tag=103) + P.stat(h, tag=104))
+    got = [c.reply()[:3] for _ in range(5)]
+    assert got == [(0x86, 100, 0), (0x85, 101, 0), (0x82, 102, ERR["BADPATH"]),
+                   (0x85, 103, ERR["INVAL"]), (0x87, 104, 0)], got
+    c.close()
+
+
 def test_readdir_resumes_exactly(server):
     names = {f"file-{i:03d}-" + "n" * (i % 40) for i in range(300)}
     for n in names:
