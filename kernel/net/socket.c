@@ -173,6 +173,7 @@ sock_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
 {
   // LAB 4: BEGIN SOLUTION
   struct sock *s;
+  int woke;
 
   if(conn->socket < 0){
     if(evt == NETCONN_EVT_RCVPLUS)
@@ -180,6 +181,7 @@ sock_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
     return;
   }
   s = &socks[conn->socket];
+  woke = 0;
   acquire(&s->lock);
   if(s->conn == conn){
     switch(evt){
@@ -189,10 +191,15 @@ sock_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
     case NETCONN_EVT_SENDMINUS: s->sendevent = 0; break;
     case NETCONN_EVT_ERROR:     s->errevent = 1;  break;
     }
-    wakeup(s);
+    // A MINUS makes nothing ready (and comes with each recv and send):
+    // only the other events are worth a wakeup.
+    woke = evt != NETCONN_EVT_RCVMINUS && evt != NETCONN_EVT_SENDMINUS;
+    if(woke)
+      wakeup(s);
   }
   release(&s->lock);
-  pollwakeup();
+  if(woke)
+    pollwakeup();
   // LAB 4: STUB
   // // Lab 4: keep the event counts of conn's socket up to date (the top of
   // // this file says what each event means) and wake whoever waits for
