@@ -39,7 +39,7 @@ LDFLAGS := -m elf_i386 -nostdlib --fatal-warnings
 # read-write-execute segment; newer ld warns about that, older ld lacks the flag.
 LDFLAGS_N := -N $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
 
-KSRCS   := $(filter-out $(K)/entryother.S,$(wildcard $(K)/*.c $(K)/*.S))
+KSRCS   := $(filter-out $(K)/entryother.S,$(wildcard $(K)/*.c $(K)/*.S $(K)/nfs/*.c))
 KOBJS   := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
 ULIBSRC := $(wildcard $(U)/ulib.c $(U)/printf.c $(U)/umalloc.c $(U)/usys.S $(U)/inet.c)

@@ -74,6 +74,21 @@ int             filepoll(struct file*);
 void            memdev_init(void);
 // LAB 4: END
 
+// LAB 5: BEGIN
+// nfs/: remote files (nfs.h is the user's view)
+struct stat;
+void            nfsinit(void);
+int             nfsremote(const char *path);
+struct file*    nfsopen(char *path, int omode);
+int             nfsread(struct file*, uint addr, int n);
+int             nfswrite(struct file*, uint addr, int n);
+int             nfsstat(struct file*, struct stat*);
+int             nfsseek(struct file*, int off);
+void            nfsclose(struct file*);
+int             nfsmkdir(char *path);
+int             nfsunlink(char *path);
+// LAB 5: END
+
 // fs.c
 void            readsb(int dev, struct superblock *sb);
 int             dirlink(struct inode*, char*, uint);

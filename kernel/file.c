@@ -141,6 +141,12 @@ fileclose(struct file *f)
     break;
   // LAB 4: STUB
   // LAB 4: END
+  // LAB 5: BEGIN SOLUTION
+  case FD_REMOTE:
+    nfsclose(&last);
+    break;
+  // LAB 5: STUB
+  // LAB 5: END
   default:
     break;              // FD_NONE: allocated, then abandoned before use
   }
@@ -189,6 +195,14 @@ filestat(struct file *f, uint addr)
 {
   struct stat st;
 
+  // LAB 5: BEGIN SOLUTION
+  if(f->type == FD_REMOTE){
+    if(nfsstat(f, &st) < 0)
+      return -1;
+    return either_copyout(1, addr, &st, sizeof(st)) < 0 ? -1 : 0;
+  }
+  // LAB 5: STUB
+  // LAB 5: END
   if(!hasinode(f))
     return -1;
   ilock(f->ip);
@@ -233,6 +247,11 @@ fileread(struct file *f, uint addr, int n)
     return sockrecv(f->sock, addr, n, f->nonblock ? MSG_DONTWAIT : 0, 0, 0);
   // LAB 4: STUB
   // LAB 4: END
+  // LAB 5: BEGIN SOLUTION
+  case FD_REMOTE:
+    return nfsread(f, addr, n);
+  // LAB 5: STUB
+  // LAB 5: END
   default:
     panic("fileread: slot not set up");
   }
@@ -295,6 +314,11 @@ filewrite(struct file *f, uint addr, int n)
     return socksend(f->sock, addr, n, f->nonblock ? MSG_DONTWAIT : 0, 0, 0);
   // LAB 4: STUB
   // LAB 4: END
+  // LAB 5: BEGIN SOLUTION
+  case FD_REMOTE:
+    return nfswrite(f, addr, n);
+  // LAB 5: STUB
+  // LAB 5: END
   default:
     panic("filewrite: slot not set up");
   }

@@ -9,6 +9,9 @@ struct file {
     // LAB 4: BEGIN
     FD_SOCK,
     // LAB 4: END
+    // LAB 5: BEGIN
+    FD_REMOTE,
+    // LAB 5: END
   } type;
   int ref;
   char readable;
@@ -21,6 +24,14 @@ struct file {
   // LAB 4: BEGIN
   struct sock *sock;  // FD_SOCK (net/socket.c)
   // LAB 4: END
+  // LAB 5: BEGIN
+  // FD_REMOTE (nfs/remote.c); off is its offset, as for FD_INODE.
+  struct server *srv; // the server the file is on
+  uint handle;        // the server's name for it, on connection...
+  uint gen;           // ...number gen of srv (an older one: dead)
+  char isdir;         // a directory: read gives struct rdirent records
+  uint64 cookie;      // a directory: where the next read resumes
+  // LAB 5: END
 };
 
 // An inode as the kernel holds it in memory (fs.c keeps a fixed table).

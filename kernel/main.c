@@ -71,6 +71,9 @@ main(uint magic, uint mbinfo_pa)
   // LAB 4: BEGIN
   memdev_init();  // /dev/null, /dev/zero
   // LAB 4: END
+  // LAB 5: BEGIN
+  nfsinit();      // remote files (nfs/)
+  // LAB 5: END
   disk_init();
   userinit();     // before any driver starts a kernel thread: init is pid 1
   // LAB 2: BEGIN

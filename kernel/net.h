@@ -71,3 +71,9 @@ int             sockrecv(struct sock*, uint addr, int n, int flags,
 int             sockpoll(struct sock*);
 void            sockclose(struct sock*);
 // LAB 4: END
+// LAB 5: BEGIN
+// For kernel clients of sockets: wait for POLLIN or POLLOUT, at most ms,
+// and (net/netinit.c) for the NIC to have an address, at most ms.
+int             sockwait(struct sock*, int what, uint ms);
+int             net_wait_addr(uint ms);
+// LAB 5: END

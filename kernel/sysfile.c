@@ -173,6 +173,13 @@ sys_seek(void)
 
   if((f = argfile(0, 0)) == 0 || argint(1, &off) < 0)
     return -1;
+// LAB 4: END
+  // LAB 5: BEGIN SOLUTION
+  if(f->type == FD_REMOTE)
+    return nfsseek(f, off);
+  // LAB 5: STUB
+  // LAB 5: END
+// LAB 4: BEGIN SOLUTION
   if(f->type != FD_INODE || off < 0)
     return -1;
   ilock(f->ip);
@@ -371,6 +378,11 @@ sys_unlink(void)
 
   if(argpath(0, path) < 0)
     return -1;
+  // LAB 5: BEGIN SOLUTION
+  if(nfsremote(path))
+    return nfsunlink(path);
+  // LAB 5: STUB
+  // LAB 5: END
   begin_op();
   r = -1;
   if((dir = nameiparent(path, name)) != 0){
@@ -481,6 +493,11 @@ sys_mkdir(void)
 
   if(argpath(0, path) < 0)
     return -1;
+  // LAB 5: BEGIN SOLUTION
+  if(nfsremote(path))
+    return nfsmkdir(path);
+  // LAB 5: STUB
+  // LAB 5: END
   return makenode(path, T_DIR, 0, 0);
 }
 
@@ -571,6 +588,18 @@ sys_open(void)
 
   if(argpath(0, path) < 0 || argint(1, &omode) < 0)
     return -1;
+  // LAB 5: BEGIN SOLUTION
+  if(nfsremote(path)){
+    struct file *f = nfsopen(path, omode);
+
+    if(f == 0)
+      return -1;
+    if((fd = fdinstall(f)) < 0)
+      fileclose(f);
+    return fd;
+  }
+  // LAB 5: STUB
+  // LAB 5: END
   begin_op();
   ip = openinode(path, omode);
   fd = ip ? openfile(ip, omode) : -1;

@@ -268,6 +268,9 @@ main(int argc, char **argv)
 	if (stall && atol(stall) > 0)
 		stall_seconds = atol(stall);
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file-size limit (ulimit -f) a write fails with EFBIG, which
+	   the client gets as ERR_NOSPACE, instead of the signal ending us. */
+	signal(SIGXFSZ, SIG_IGN);
 	umask(022);             // perm & NFS_PERM_MASK is exactly what is made
 	int lfd = listen_on(addr, (int)port);
 	fprintf(stderr, "nfsd: serving %s on %s:%ld\n", dir, addr, port);

@@ -237,3 +237,24 @@ net_init(void)
   if(kthread_create("netinit", net_bringup, 0) < 0)
     panic("net_init: kthread_create");
 }
+
+// LAB 5: BEGIN
+// Wait, at most ms milliseconds, until the NIC has an address (DHCP may
+// still be asking when the shell already prompts). Returns 1 if it has.
+// For kernel clients that connect on a user's first command (nfs/).
+int
+net_wait_addr(uint ms)
+{
+  uint deadline = millis() + ms;
+  int up;
+
+  for(;;){
+    LOCK_TCPIP_CORE();
+    up = netif_is_up(&netif) && !ip4_addr_isany_val(*netif_ip4_addr(&netif));
+    UNLOCK_TCPIP_CORE();
+    if(up || (int)(millis() - deadline) >= 0)
+      return up;
+    sleep_until(0, 0, millis() + 50);
+  }
+}
+// LAB 5: END
