@@ -14,6 +14,11 @@
 //                                       at WOFF
 //   nfstest hold PATH                   print the pid, then open PATH and
 //                                       read a byte a second, until an error
+//   nfstest small PREFIX N SIZE SEED    create files PREFIX0 .. PREFIX(N-1)
+//                                       one after another, file i holding
+//                                       SIZE bytes of stream SEED+i
+//   nfstest stat PREFIX N               stat PREFIX0 .. PREFIX(N-1); print
+//                                       how many and their total size
 //
 // BUF is the size of each read or write (default 8192, at most 65536).
 // The bytes of stream SEED are xorshift32 words from a seed the host
@@ -24,6 +29,7 @@
 #include "types.h"
 #include "stat.h"
 #include "fcntl.h"
+#include "param.h"
 #include "user.h"
 
 #define MAXBUF 65536
@@ -233,6 +239,87 @@ hold(char *path)
   return 1;
 }
 
+// path = prefix followed by i in decimal; -1 if it does not fit.
+static int
+numbered(char *path, int max, char *prefix, uint i)
+{
+  char digits[10];
+  int len = strlen(prefix), n = 0;
+
+  do {
+    digits[n++] = '0' + i % 10;
+    i /= 10;
+  } while(i > 0);
+  if(len + n + 1 > max)
+    return -1;
+  strcpy(path, prefix);
+  while(n > 0)
+    path[len++] = digits[--n];
+  path[len] = 0;
+  return 0;
+}
+
+// The small-file operations: open with O_CREATE, one write, close, for
+// each of n files; what the host times is n of these in a row.
+static int
+small(char *prefix, int n, int size, uint seed)
+{
+  char path[MAXPATH];
+  uint x;
+  int i, fd;
+
+  if(n < 1 || size < 0 || size > MAXBUF){
+    printf("small bad arguments\n");
+    return 1;
+  }
+  for(i = 0; i < n; i++){
+    if(numbered(path, sizeof(path), prefix, i) < 0){
+      printf("small bad arguments\n");
+      return 1;
+    }
+    x = streamstart(seed + i);
+    stream(&x, (size + 3) & ~3);
+    if((fd = open(path, O_WRONLY | O_CREATE | O_TRUNC)) < 0){
+      printf("small open failed at %d\n", i);
+      return 1;
+    }
+    if(write(fd, buf, size) != size){
+      printf("small write failed at %d\n", i);
+      close(fd);
+      return 1;
+    }
+    if(close(fd) < 0){
+      printf("small close failed at %d\n", i);
+      return 1;
+    }
+  }
+  printf("small ok %d\n", n);
+  return 0;
+}
+
+static int
+statfiles(char *prefix, int n)
+{
+  char path[MAXPATH];
+  struct stat st;
+  uint total = 0;
+  int i;
+
+  if(n < 1){
+    printf("stat bad arguments\n");
+    return 1;
+  }
+  for(i = 0; i < n; i++){
+    if(numbered(path, sizeof(path), prefix, i) < 0 || stat(path, &st) < 0){
+      printf("stat failed at %d\n", i);
+      return 1;
+    }
+    total += st.size;
+  }
+  printf("stat %d %u\n", n, total);
+  return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -250,6 +337,10 @@ main(int argc, char *argv[])
     return seekrw(argv[2], atoi(argv[3]), atoi(argv[4]), argv[5]);
   if(strcmp(cmd, "hold") == 0 && argc == 3)
     return hold(argv[2]);
-  fprintf(2, "usage: nfstest fill|sum|writers|twoopen|seek|hold ...\n");
+  if(strcmp(cmd, "small") == 0 && argc == 6)
+    return small(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
+  if(strcmp(cmd, "stat") == 0 && argc == 4)
+    return statfiles(argv[2], atoi(argv[3]));
+  fprintf(2, "usage: nfstest fill|sum|writers|twoopen|seek|hold|small|stat ...\n");
   return 2;
 }

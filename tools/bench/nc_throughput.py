@@ -135,6 +135,16 @@ def recv_from_guest(lsock, limit=None):
     return h.hexdigest(), n - head, last - first
 
 
+def boot_spec():
+    """tcp_throughput's machine, with nc's port forwarded too (so the
+    kernel's services and nc are measured in the same boot)."""
+    return plat.BootSpec(mem=128, smp=1, cmdline=kt.CMDLINE,
+                         nets=(plat.Net(kind="user", opts=kt.LEGACY, pcap=False,
+                                        hostfwd=(("tcp", kt.DISCARD),
+                                                 ("tcp", kt.CHARGEN),
+                                                 ("tcp", NCPORT))),))
+
+
 def has_devices(m):
     out = m.run("ls /dev", 30)
     names = set(re.findall(r"^(\S+)", out, re.M))
@@ -142,6 +152,11 @@ def has_devices(m):
 
 
 # ---- with /dev/null and /dev/zero
+
+# What each direction's figure is, as the report names it.
+DEV_LABEL = {"guest->host": "nc guest->host (nc 10.0.2.2 P < /dev/zero)",
+             "host->guest": "nc host->guest (nc -l 9000 > /dev/null)"}
+
 
 def dev_to_guest(m, data):
     cmd = f"nc -l {NCPORT} > /dev/null"
@@ -254,11 +269,7 @@ def main():
     kt.SIZE = SIZE
     tdir = tempfile.mkdtemp(prefix="bvlab-nc-bench-")
     image = kt.snapshot(os.path.abspath(a.build), tdir)
-    spec = plat.BootSpec(mem=128, smp=1, cmdline=kt.CMDLINE,
-                         nets=(plat.Net(kind="user", opts=kt.LEGACY, pcap=False,
-                                        hostfwd=(("tcp", kt.DISCARD),
-                                                 ("tcp", kt.CHARGEN),
-                                                 ("tcp", NCPORT))),))
+    spec = boot_spec()
     print(f"conditions: as tcp_throughput (QEMU TCG, -smp 1 -m 128, legacy "
           f"virtio-net, slirp, {kt.SOCKBUF >> 10} KiB host buffers); "
           f"{RUNS} x {SIZE >> 20} MiB per figure", flush=True)
@@ -272,9 +283,9 @@ def main():
         line("kernel guest->host (chargen, lab 3)", kernel_gh)
         line("kernel host->guest (discard, lab 3)", kernel_hg)
         if has_devices(m):
-            line("nc guest->host (nc 10.0.2.2 P < /dev/zero)",
+            line(DEV_LABEL["guest->host"],
                  [dev_from_guest(m) for _ in range(RUNS)], TARGET["guest->host"])
-            line("nc host->guest (nc -l 9000 > /dev/null)",
+            line(DEV_LABEL["host->guest"],
                  [dev_to_guest(m, data) for _ in range(RUNS)], TARGET["host->guest"])
             return 0
         print("(the guest has no /dev/null and /dev/zero: nc's figures below go "
