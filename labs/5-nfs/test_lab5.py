@@ -209,7 +209,7 @@ def test_ls(nfs):
             f.write(os.urandom(len(n)))
     for n in subdirs:
         os.mkdir(srv.path(f"{d}/{n}"))
-    out = run(m, f"ls {srv.guest(d)}", 120)
+    out = run(m, f"ls {srv.guest(d)}", 60)
     listed = [line.split()[0] for line in out.splitlines()
               if line.strip() and line.split()[0] in names | subdirs]
     want = names | subdirs
