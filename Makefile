@@ -2,6 +2,7 @@
 #
 #   make            build build/bvlab.iso (GRUB + kernel + file system image)
 #   make qemu       boot it in QEMU with the serial console on this terminal
+#                   (lab 5 on: with nfsd serving $(B)/nfs-export, mk/nfsd.mk)
 #   make qemu-gdb   the same, stopped for gdb (run `gdb` in this directory)
 #   make test       install what is missing, build, run every check
 #   make bench      print boot-time (and other) figures
@@ -154,9 +155,12 @@ $(B)/bvlab-ide.img: $(B)/bootblock $(B)/kernel.elf
 # The machine is the grader's: grader/run.py builds its command line with
 # the function that builds every test's (grader/platform.py), so `make qemu`
 # boots what `make grade` boots, with the serial console on this terminal
-# (Ctrl-a x quits). QEMUEXTRA adds QEMU arguments verbatim.
+# (Ctrl-a x quits). QEMUEXTRA adds QEMU arguments verbatim. QEMUWRAP is a
+# command that runs QEMU's in turn: from lab 5 on, mk/nfsd.mk makes it the
+# one that starts nfsd on the host for the boot (`QEMUWRAP=` boots alone).
 QEMUEXTRA ?=
-RUNQEMU = $(PYTHON) -m grader.run --qemu $(QEMU) --mem $(MEM) --smp $(CPUS) \
+QEMUWRAP ?=
+RUNQEMU = $(QEMUWRAP) $(PYTHON) -m grader.run --qemu $(QEMU) --mem $(MEM) --smp $(CPUS) \
           $(if $(QEMUEXTRA),--extra '$(QEMUEXTRA)')
 
 qemu: setup-if-needed $(B)/bvlab.iso

@@ -59,7 +59,7 @@ bitvisor-images: bitvisor-need-elf $(B)/bvlab-bv.iso
 
 qemu-bitvisor: setup-if-needed bitvisor-images
 	@echo "*** BitVisor's log (COM1): $(B)/bitvisor-com1.log; the guest's console (COM2) follows."
-	$(BVQEMU) $(BVCPU) -m $(BVMEM) -smp $(BVCPUS) -no-reboot -display none \
+	$(QEMUWRAP) $(BVQEMU) $(BVCPU) -m $(BVMEM) -smp $(BVCPUS) -no-reboot -display none \
 		-boot order=d -cdrom $(B)/bitvisor-boot.iso \
 		-drive file=$(B)/bvlab-bv.iso,index=0,media=disk,format=raw,snapshot=on \
 		-serial file:$(B)/bitvisor-com1.log -serial mon:stdio \

@@ -5,6 +5,8 @@
 #   make nfsd-unit   build $(B)/nfsd/unit, the decoder and confinement tests
 #   make fuzz        run the libFuzzer target for FUZZ_SECONDS (default 600)
 #                    on a copy of the corpus kept in nfsd/fuzz/corpus/
+#   make qemu        (and qemu-gdb, qemu-ide, qemu-bitvisor) with nfsd
+#                    serving NFSEXPORT on NFSPORT for as long as QEMU runs
 #
 # tests/test_nfsd*.py build these and run them in `make test` (the fuzzer
 # for a bounded time). The fuzzer needs clang and libFuzzer's runtime:
@@ -52,3 +54,22 @@ fuzz: $(NFSD_B)/fuzz_nfsd
 	@cp $(NFSD_DIR)/fuzz/corpus/* $(NFSD_B)/corpus/
 	$(NFSD_B)/fuzz_nfsd -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-timeout=10 -rss_limit_mb=2048 -artifact_prefix=$(NFSD_B)/ $(NFSD_B)/corpus
+
+# ---------------------------------------------------------------- make qemu
+#
+# The interactive targets build nfsd and run QEMU through
+# tools/qemu-nfsd.sh (QEMUWRAP, Makefile), which serves the demo export
+# NFSEXPORT (made if missing; its README rewritten, the rest left alone)
+# on the host's 127.0.0.1:NFSPORT: the guest's 10.0.2.2:/README is that
+# directory's README. When NFSPORT is taken, the script says so, serves on
+# the next free port and prints the explicit form 10.0.2.2:PORT:/README.
+# nfsd stops when QEMU does. `make qemu QEMUWRAP=` boots without it.
+
+NFSEXPORT   ?= $(B)/nfs-export
+# The port the guest's client assumes when a path names none (nfs.h).
+NFS_PORT    := $(shell sed -n 's/^\#define NFS_PORT *\([0-9]*\).*/\1/p' $(K)/nfs.h)
+NFSPORT     ?= $(NFS_PORT)
+
+QEMUWRAP    = tools/qemu-nfsd.sh $(NFSD_B)/nfsd $(NFSEXPORT) $(NFSPORT) $(NFS_PORT) --
+
+qemu qemu-gdb qemu-ide qemu-bitvisor: $(if $(QEMUWRAP),$(NFSD_B)/nfsd)
