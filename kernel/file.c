@@ -146,6 +146,7 @@ fileclose(struct file *f)
     nfsclose(&last);
     break;
   // LAB 5: STUB
+  // // Lab 5: an FD_REMOTE file's last close (nfs/remote.c).
   // LAB 5: END
   default:
     break;              // FD_NONE: allocated, then abandoned before use
@@ -202,6 +203,7 @@ filestat(struct file *f, uint addr)
     return either_copyout(1, addr, &st, sizeof(st)) < 0 ? -1 : 0;
   }
   // LAB 5: STUB
+  // // Lab 5: fstat of an FD_REMOTE file (nfs/remote.c).
   // LAB 5: END
   if(!hasinode(f))
     return -1;
@@ -251,6 +253,7 @@ fileread(struct file *f, uint addr, int n)
   case FD_REMOTE:
     return nfsread(f, addr, n);
   // LAB 5: STUB
+  // // Lab 5: reading an FD_REMOTE file (nfs/remote.c).
   // LAB 5: END
   default:
     panic("fileread: slot not set up");
@@ -318,6 +321,7 @@ filewrite(struct file *f, uint addr, int n)
   case FD_REMOTE:
     return nfswrite(f, addr, n);
   // LAB 5: STUB
+  // // Lab 5: writing an FD_REMOTE file (nfs/remote.c).
   // LAB 5: END
   default:
     panic("filewrite: slot not set up");

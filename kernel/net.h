@@ -53,8 +53,9 @@ uint            netloss_count(int dir);
 // LAB 4: BEGIN
 
 // net/socket.c: sockets, the FD_SOCK files (socket.h is the user's view).
-// Addresses are 4 bytes in network order, ports in host order; user
-// addresses have been checked by the caller.
+// Addresses are 4 bytes in network order, ports in host order; the
+// buffer addresses of send and recv are user addresses the caller has
+// checked, or kernel addresses (mapped in every address space).
 struct sock;
 void            sockinit(void);
 int             sockcount(void);

@@ -21,8 +21,14 @@
 //  * fstat reports type T_FILE or T_DIR (T_DEV for anything else), the
 //    size, nlink 1, dev NFS_DEV and the file's handle as ino.
 //  * Reading a remote directory (opened O_RDONLY) gives whole struct
-//    rdirent records, as many as fit in the buffer (at least one must),
-//    one per entry, never `.` or `..`; 0 at the end.
+//    rdirent records, one per entry, never `.` or `..`: as many as fit
+//    in the buffer (at least one must), but at most 16 per call; 0 at
+//    the end.
+//  * O_TRUNC empties a remote file only when it is opened for writing.
+//  * Offsets are 32-bit, as for files on disk; fstat reports at most
+//    4 GiB - 1 as the size.
+//  * The kernel talks to at most 4 servers (address and port) per boot,
+//    and to each over one connection, which holds at most 31 open files.
 //  * A server that does not answer for NFS_TIMEOUT_MS makes the call fail
 //    with -1; an address where nobody answers at all takes up to
 //    CONNECT_TIMEOUT_MS (socket.h) to fail. After such a failure, files

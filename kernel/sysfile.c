@@ -178,6 +178,7 @@ sys_seek(void)
   if(f->type == FD_REMOTE)
     return nfsseek(f, off);
   // LAB 5: STUB
+  // // Lab 5: seek of an FD_REMOTE file (nfs/remote.c).
   // LAB 5: END
 // LAB 4: BEGIN SOLUTION
   if(f->type != FD_INODE || off < 0)
@@ -382,6 +383,7 @@ sys_unlink(void)
   if(nfsremote(path))
     return nfsunlink(path);
   // LAB 5: STUB
+  // // Lab 5: unlink of a remote path (nfs/remote.c).
   // LAB 5: END
   begin_op();
   r = -1;
@@ -497,6 +499,7 @@ sys_mkdir(void)
   if(nfsremote(path))
     return nfsmkdir(path);
   // LAB 5: STUB
+  // // Lab 5: mkdir of a remote path (nfs/remote.c).
   // LAB 5: END
   return makenode(path, T_DIR, 0, 0);
 }
@@ -599,6 +602,7 @@ sys_open(void)
     return fd;
   }
   // LAB 5: STUB
+  // // Lab 5: a remote path (nfsremote) is opened by nfs/remote.c.
   // LAB 5: END
   begin_op();
   ip = openinode(path, omode);

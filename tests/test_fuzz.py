@@ -25,7 +25,10 @@ now and then answer or hang up, and keeps connecting to the guest's port
 7070 (a host forward), where the fuzzer listens and accepts. In trees
 before lab 4 the NIC is simply there (lab 1 has no driver for it) and the
 extra argument is ignored. On the full tree the test also checks that
-socket calls were made and worked.
+socket calls were made and worked. From lab 5 on it also runs an nfsd
+with a scratch export (its port is sysfuzz's fourth argument), so some
+path arguments are remote paths, well formed or not, and checks that
+nfsd still answers afterwards.
 
 To repeat a failure, the message gives the seed: either
 
@@ -193,6 +196,48 @@ def machine(tmp_path, peers):
     m.close()
 
 
+@pytest.fixture
+def nfsd(tmp_path):
+    """On the full tree (lab 5 on), an nfsd with a scratch export whose
+    remote paths sysfuzz mixes into its path arguments: its port, or
+    None. The host checks afterwards that it is still serving."""
+    if not full_tree() or not os.path.isdir(os.path.join(qemuboot.TOP, "nfsd")):
+        yield None
+        return
+    b = tmp_path / "nfsd-build"
+    r = subprocess.run(["make", "--no-print-directory", f"B={b}", "nfsd"],
+                       cwd=qemuboot.TOP, capture_output=True, text=True)
+    assert r.returncode == 0, "make nfsd failed:\n" + r.stdout + r.stderr
+    export = tmp_path / "export"
+    (export / "rd").mkdir(parents=True)
+    (export / "r0").write_bytes(os.urandom(3000))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([str(b / "nfsd" / "nfsd"), "-r", str(export), "-p", str(port)],
+                            stderr=subprocess.DEVNULL)
+    end = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert time.monotonic() < end and proc.poll() is None, "nfsd did not start"
+            time.sleep(0.05)
+    yield port
+    alive = proc.poll() is None
+    if alive:
+        # Still serving: a fresh connection gets an answer to HELLO.
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
+            c.sendall(bytes.fromhex("1000000001000100") + (1).to_bytes(4, "little")
+                      + (8192).to_bytes(4, "little"))
+            reply = c.recv(20)
+    proc.kill()
+    proc.wait()
+    assert alive and reply[4:5] == b"\x81", \
+        "nfsd did not survive sysfuzz's remote paths" + ("" if alive else " (it died)")
+
+
 def full_tree():
     """Is the ISO under test this checkout's, with lab 4 in it?"""
     return ("BVLAB_ISO" not in os.environ and
@@ -228,10 +273,10 @@ def run_fuzzer(m, cmd, done, timeout, how_to_repeat):
     return out
 
 
-def test_fuzz_syscalls_and_exec(machine, peers):
+def test_fuzz_syscalls_and_exec(machine, peers, nfsd):
     m = machine
     seed = pick_seed()
-    sysfuzz = f"sysfuzz {seed} {SYSCALLS} {peers.port}"
+    sysfuzz = f"sysfuzz {seed} {SYSCALLS} {peers.port}" + (f" {nfsd}" if nfsd else "")
     execfuzz = f"execfuzz {seed} {EXECS}"
     how_to_repeat = (f"seed {seed}: repeat with BVLAB_FUZZ_SEED={seed} "
                      f"/usr/bin/python3 -m pytest tests/test_fuzz.py, or in "

@@ -775,23 +775,46 @@ sockclose(struct sock *s)
 //   // is being deleted.
 // }
 // LAB 4: END
-
 // LAB 5: BEGIN
+
+// Would a recv (what = POLLIN) or a send (POLLOUT) on s go ahead now,
+// or fail (the connection ended or broke)? With s->lock held.
+static int
+sockready(struct sock *s, int what)
+{
+  if(s->errevent || s->reset || s->eof)
+    return 1;
+  if(what == POLLIN)
+    return s->rx != 0 || s->rcvevent > 0;
+  return s->sendevent;
+}
+
 // For the kernel's own users of sockets (the NFS client, nfs/), which
-// must never wait without limit: wait until a recv (what = POLLIN) or a
-// send (POLLOUT) on s would not wait, for at most ms milliseconds.
-// Returns 0 then (also when the connection has ended or broken: the call
-// will say so), or -1 if the time ran out or the caller was killed.
+// must not wait without limit: wait until a recv (what = POLLIN) or a
+// send (POLLOUT) on s would not wait, for at most ms milliseconds (0:
+// no limit). Returns 0 then (also when the connection has ended or
+// broken: the call will say so), or -1 if the time ran out or the
+// caller was killed. It counts on what lab 4's sock_event promises: the
+// counts kept up to date under s->lock, and sleepers on s woken.
 int
 sockwait(struct sock *s, int what, uint ms)
 {
-  int r;
+  uint deadline = millis() + ms;
+  int r = 0;
 
   acquire(&s->lock);
-  if(what == POLLIN && s->rx)
-    r = 0;                              // the rest of a pbuf is waiting
-  else
-    r = waitfor(s, what == POLLIN ? canrecv : cansend, 0, ms);
+  while(!sockready(s, what)){
+    if(killed(myproc())){
+      r = -1;
+      break;
+    }
+    if(ms == 0)
+      sleep(s, &s->lock);
+    else if(sleep_until(s, &s->lock, deadline)){
+      r = sockready(s, what) ? 0 : -1;
+      break;
+    }
+  }
   release(&s->lock);
   return r;
 }

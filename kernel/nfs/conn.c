@@ -79,8 +79,9 @@ srvget(uchar *ip, ushort port)
 }
 
 // Take s for the caller's exchanges. Returns -1 if the caller is killed
-// while waiting and killable is set (close waits regardless: its holder
-// gives s back within NFS_TIMEOUT_MS).
+// while waiting and killable is set (close waits regardless). The holder
+// never waits without limit: at most CONNECT_TIMEOUT_MS to connect, and
+// NFS_TIMEOUT_MS for each piece of each exchange.
 int
 srvlock(struct server *s, int killable)
 {
@@ -255,8 +256,8 @@ recvmsg(struct server *s)
 // One exchange: send the request req (built in s->buf with msgstart and
 // the put functions), wait for its reply and set up rep to read the
 // reply's body after its status. Returns the status (NFS_OK or an
-// NFS_ERR_ code), or -1 if the connection failed, in which case it is
-// dropped.
+// NFS_ERR_ code), or -1 if the request did not fit in its buffer (it is
+// not sent) or the exchange failed (the connection is dropped).
 int
 rpc(struct server *s, struct msg *req, struct msg *rep)
 {
@@ -297,8 +298,9 @@ broken:
 //   // put functions; the size and tag in its header are yours to fill
 //   // in), then receive its reply into s->buf and set rep up so that the
 //   // get functions read the reply's body from just after its status.
-//   // Returns the status (NFS_OK or an NFS_ERR_ code), or -1 if the
-//   // exchange failed, having dropped the connection (srvdrop).
+//   // Returns the status (NFS_OK or an NFS_ERR_ code), or -1: if the
+//   // request did not fit (req->bad; nothing is sent), or if the exchange
+//   // failed, having dropped the connection (srvdrop).
 //   // Traps: TCP delivers a message in pieces of any size; a silent
 //   // server must fail the call within NFS_TIMEOUT_MS (see sockwait),
 //   // never hang it; a reply that cannot be ours (its size, tag or type)

@@ -377,12 +377,15 @@ nfsstat(struct file *f, struct stat *st)
 }
 
 // seek() of a remote file: any offset from 0 on, even past the end.
+// Nothing goes to the server, but the offset changes under the server's
+// hold like in read and write, and a dead handle fails here too.
 int
 nfsseek(struct file *f, int off)
 {
-  if(f->isdir || off < 0)
+  if(f->isdir || off < 0 || takefile(f, 1) < 0)
     return -1;
   f->off = off;
+  srvunlock(f->srv);
   return off;
 }
 

@@ -204,6 +204,65 @@ static char bigstr[PGSIZE + 8]; // exec argument strings near PGSIZE long
 static uint argvbuf[MAXARG + 8];
 static char longpath[MAXPATH + 64];
 static char pattern[PGSIZE];    // the parent checks it after every batch
+// LAB 5: BEGIN
+// Remote paths (nfs.h) on the test's nfsd at 10.0.2.2:nfsport (the
+// fourth argument), whose
+// export is scratch space, and remote paths that must be refused without
+// reaching a server: malformed, or on ports where nothing listens.
+#define NRPATH 16
+static char rpaths[NRPATH][48];
+static int nfsport;
+
+static int
+isrpath(const char *s)
+{
+  int i;
+
+  for(i = 0; i < NRPATH; i++)
+    if(s == rpaths[i])
+      return 1;
+  return 0;
+}
+
+// The kernel keeps one connection to nfsd open (a socket) from the first
+// remote call on, and drops it when a call is killed midway; one remote
+// call before each count of sockets makes sure it is there both times.
+static void
+nfsconnect(void)
+{
+  if(nfsport)
+    close(open(rpaths[0], O_RDONLY));
+}
+
+static void
+setuprpaths(void)
+{
+  static char *rest[] = {
+    ":/", ":/r0", ":/r1", ":/rd", ":/rd/r2", ":/rd/", ":/../r3",
+    ":/r0/x", "://r1", ":/rd/..", ":/.",
+  };
+  static char *bad[] = {
+    "10.0.2.2:1:/r0", "10.0.2.2::/r0", "10.0.2.2:99999:/r0",
+    "10.0.2.256:/r0", "10.0.2.2:0:/",
+  };
+  char port[8];
+  int i, n, p;
+
+  n = 0;
+  for(p = nfsport; p > 0; p /= 10)
+    n++;
+  port[n] = 0;
+  for(p = nfsport; p > 0; p /= 10)
+    port[--n] = '0' + p % 10;
+  for(i = 0; i < NELEM(rest); i++){
+    strcpy(rpaths[i], "10.0.2.2:");
+    strcpy(rpaths[i] + strlen(rpaths[i]), port);
+    strcpy(rpaths[i] + strlen(rpaths[i]), rest[i]);
+  }
+  for(; i < NRPATH; i++)
+    strcpy(rpaths[i], bad[i - NELEM(rest)]);
+}
+// LAB 5: END
 // LAB 4: BEGIN
 
 static void socktyped(struct call *c);
@@ -337,6 +396,10 @@ pathval(void)
 {
   int r = below(100);
 
+// LAB 5: BEGIN
+  if(nfsport && r < 12)
+    return (uint)rpaths[below(NRPATH)];
+// LAB 5: END
   if(r < 62)
     return (uint)paths[below(NELEM(paths))];
   if(r < 70)
@@ -635,6 +698,10 @@ pathinside(uint p, int forchdir)
   for(i = 0; i < NELEM(paths); i++)
     if(s == paths[i] && !forchdir)
       return 1;
+// LAB 5: BEGIN
+  if(isrpath(s))
+    return 1;                         // scratch on nfsd, or refused
+// LAB 5: END
   if(*s == '/'){
     while(*s == '/')
       s++;
@@ -2138,6 +2205,10 @@ main(int argc, char *argv[])
   if(argc > 3)
     hostport = atoi(argv[3]) & 0xFFFF;
 // LAB 4: END
+// LAB 5: BEGIN
+  if(argc > 4 && (nfsport = atoi(argv[4]) & 0xFFFF) != 0)
+    setuprpaths();
+// LAB 5: END
 
   // The memory map the child judges pointers by.
   stackpage = (uint)&argc & ~(PGSIZE - 1);
@@ -2153,6 +2224,9 @@ main(int argc, char *argv[])
   free0 = fuzz_freepages("sysfuzz");
   countdisk(&blk0, &ino0);
   setupfz(1);
+// LAB 5: BEGIN
+  nfsconnect();
+// LAB 5: END
 // LAB 4: BEGIN
   sock0 = netsockets();
 // LAB 4: END
@@ -2189,6 +2263,11 @@ main(int argc, char *argv[])
   sleep(100);       // let init reap the last orphans
 // LAB 4: BEGIN
   sleep(BLOCKMS + KILLGRACE);   // and the keepers of children that ended early
+// LAB 4: END
+// LAB 5: BEGIN
+  nfsconnect();
+// LAB 5: END
+// LAB 4: BEGIN
   sock1 = netsockets();
   for(i = 0; i < 20 && sock1 > sock0; i++){
     sleep(100);
