@@ -5,6 +5,7 @@ what the host observes. See grader/README.md for the test-writer's API.
     from grader import random_mac, frames_to, echo, Drain   # raw Ethernet (wire.py)
     from grader import arp_answer, RawTCP, malformed, syn_flood  # IPv4 (inet.py)
     from grader import scale        # GRADER_TIMEOUT_SCALE, for a test's own waits
+    from grader import platform_skip    # not judged here: leaves the total
     from grader import deadline, recv_exactly, describe_diff    # streams (stream.py)
 """
 
@@ -17,7 +18,7 @@ from .machine import GradeFailure, Machine, check, scale  # noqa: F401
 from .net import Peer, free_port  # noqa: F401
 from .platform import BootSpec, Image, Net  # noqa: F401
 from .stream import deadline, describe_diff, interleaved_echo, recv_exactly  # noqa: F401
-from .plugin import nonce  # noqa: F401
+from .plugin import nonce, platform_skip  # noqa: F401
 from .wire import (ETHERTYPE, WINDOW, Drain, as_received, describe,  # noqa: F401
                    echo, echoed, frames_to, mac_str, quiet, random_mac,
                    runts_reach_guest)

@@ -8,7 +8,8 @@ in this tree (in a student's branch labK that is K). Builds the tree once, runs 
 lab's tests (plus hidden ones from --extra or $GRADER_EXTRA) on all cores
 when pytest-xdist is installed, and ends its output with `Score: X/Y`.
 Exit status 0 when grading ran (whatever the score; --strict: only for a
-full score), so that `make grade`'s output ends with the score line.
+full score), so that `make grade`'s output ends with the score line. Tests
+skipped with platform_skip() leave the total (see plugin.tally()).
 """
 
 import argparse
@@ -58,35 +59,6 @@ def _lab_toml(labdir):
 
 def _lab_points(labdir):
     return _lab_toml(labdir).get("points", 0)
-
-
-def gradescope(results, elapsed, lab):
-    """Gradescope's results.json (autograder specification)."""
-    hidden_vis = os.environ.get("GRADER_HIDDEN_VISIBILITY", "after_published")
-    tests = []
-    for i, r in enumerate(results, 1):
-        tests.append({
-            "name": f"Lab {r['lab']}: {r['name']}",
-            "number": f"{r['lab']}.{i}",
-            "score": r["points"] if r["passed"] else 0,
-            "max_score": r["points"],
-            "status": "passed" if r["passed"] else "failed",
-            "output": r["output"].strip() or
-            ("passed" if r["passed"] else "failed"),
-            "visibility": hidden_vis if r["hidden"] else "visible",
-            "tags": [f"lab{r['lab']}"] +
-            (["passes_on_stub"] if r["passes_on_stub"] else []),
-        })
-    score = sum(t["score"] for t in tests)
-    total = sum(t["max_score"] for t in tests)
-    return {
-        "score": score,
-        "execution_time": round(elapsed, 3),
-        "output": f"Lab {lab}: {score}/{total} points",
-        "visibility": "visible",
-        "stdout_visibility": "hidden",
-        "tests": tests,
-    }
 
 
 def main(argv=None):
@@ -149,18 +121,20 @@ def main(argv=None):
     elapsed = time.monotonic() - t0
 
     results = plugin.ordered_results()
-    score = sum(r["points"] for r in results if r["passed"])
-    total = sum(r["points"] for r in results)
+    score, total = plugin.tally(results)
     if not results and not args.k and not args.test:
         total = _lab_points(labs[lab])
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(gradescope(results, elapsed, lab), f, indent=2)
+            json.dump(plugin.gradescope(results, elapsed, lab), f, indent=2)
             f.write("\n")
         print(f"grader: wrote {args.json}")
     print(f"grader: logs in {os.path.relpath(run_dir, root)}/")
     if rc not in (0, 1):
         print(f"grader: pytest ended abnormally (exit status {rc})")
+    note = plugin.left_out_note(results)
+    if note:
+        print(f"grader: {note}")
     print(f"Score: {score}/{total}", flush=True)
     if rc not in (0, 1):
         return rc

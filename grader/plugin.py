@@ -11,7 +11,9 @@ Loaded with `-p grader.plugin` (the runner in __main__.py does that). It
   * rewrites every failure into one screen: what was expected, what was
     seen, the tail of the serial log, the log and pcap paths, and the one
     command that reproduces the run;
-  * collects results for the score line and results.json.
+  * collects results for the score line and results.json, and scores
+    them: a test skipped with platform_skip() leaves the total, any other
+    skip scores 0 of its points (see "Scoring" in README.md).
 """
 
 import os
@@ -33,6 +35,19 @@ SESSION = {"start": None, "end": None}
 def nonce(nbytes=8):
     """A fresh random hex string for a test to send and look for."""
     return secrets.token_hex(nbytes)
+
+
+class PlatformSkip(pytest.skip.Exception):
+    """pytest's skip, raised by platform_skip(): the plugin tells it from
+    any other skip by its type, so that only this one leaves the total."""
+
+
+def platform_skip(reason):
+    """Skip this test because the platform it runs on cannot judge it
+    (under BitVisor QEMU's gdbstub sees the hypervisor's CPU). Its points
+    leave the total instead of being lost; reason is shown beside the
+    score and in results.json. Every other skip scores 0 of the points."""
+    raise PlatformSkip(msg=reason)
 
 
 # ---------------------------------------------------------------- setup
@@ -235,6 +250,12 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.failed and call.excinfo is not None:
         report.longrepr = _failure_text(item, call, report)
+    elif report.skipped and call.excinfo is not None and \
+            isinstance(call.excinfo.value, PlatformSkip):
+        # The report (not the exception) is what reaches the controller
+        # from an xdist worker, so the mark travels in its properties.
+        report.user_properties.append(
+            ("platform_skip", call.excinfo.value.msg or "no reason given"))
 
 
 # ---------------------------------------------------------------- results
@@ -258,10 +279,17 @@ def pytest_runtest_logreport(report):
     r["duration"] += report.duration
     if report.failed:
         r["passed"] = False
+        r["failed"] = True
         r["output"] += str(report.longrepr) + "\n"
+    elif report.skipped and "platform_skip" in props:
+        # Not judged on this platform: out of the total (see tally()).
+        r["passed"] = False
+        r["platform_skip"] = props["platform_skip"]
+        r["output"] += (f"not run on this platform, left out of the total "
+                        f"({r['points']} points): {props['platform_skip']}\n")
     elif report.skipped:
-        # Not judged here (e.g. a check this platform cannot observe):
-        # no points, and the reason is shown beside the score.
+        # Skipped for any other reason: the points stay in the total and
+        # are lost, so a skip cannot make a score look full.
         r["passed"] = False
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) \
             else str(report.longrepr)
@@ -278,15 +306,93 @@ def ordered_results():
     return sorted(RESULTS.values(), key=lambda r: r["order"])
 
 
+def left_out(r):
+    """True for a test that platform_skip() took out of the total (unless
+    it failed as well, e.g. in its teardown: then it counts and is lost)."""
+    return bool(r.get("platform_skip")) and not r.get("failed")
+
+
+def tally(results):
+    """(score, total) of results: every test's points count in the total
+    except those left_out(); a test earns its points only by passing."""
+    score = sum(r["points"] for r in results if r["passed"])
+    total = sum(r["points"] for r in results if not left_out(r))
+    return score, total
+
+
+def left_out_note(results):
+    """One line naming the tests left out of the total, or None."""
+    out = [r for r in results if left_out(r)]
+    if not out:
+        return None
+    pts = sum(r["points"] for r in out)
+    return (f"not run on platform {plat.platform_name()}, left out of the "
+            f"total: {len(out)} test{'s' if len(out) > 1 else ''}, "
+            f"{pts} points ("
+            + "; ".join(f"lab {r['lab']}: {r['name']}" for r in out) + ")")
+
+
+def _gradescope_test(r, number, hidden_vis):
+    tags = [f"lab{r['lab']}"] + (["passes_on_stub"] if r["passes_on_stub"] else [])
+    test = {
+        "name": f"Lab {r['lab']}: {r['name']}",
+        "number": number,
+        "score": r["points"] if r["passed"] else 0,
+        "max_score": r["points"],
+        "status": "passed" if r["passed"] else "failed",
+        "output": r["output"].strip() or ("passed" if r["passed"] else "failed"),
+        "visibility": hidden_vis if r["hidden"] else "visible",
+        "tags": tags,
+    }
+    if left_out(r):
+        # Gradescope knows only passed and failed; a test worth 0 of 0
+        # that did not fail is "passed", and its output and tag say why.
+        test.update(max_score=0, status="passed")
+        tags.append("platform_skip")
+        test["extra_data"] = {"platform_skip": r["platform_skip"],
+                              "points": r["points"]}
+    elif r.get("skipped"):
+        tags.append("skipped")
+    return test
+
+
+def gradescope(results, elapsed, lab):
+    """Gradescope's results.json (autograder specification) for results
+    in order; the top-level score is the sum of the tests' scores."""
+    hidden_vis = os.environ.get("GRADER_HIDDEN_VISIBILITY", "after_published")
+    tests = [_gradescope_test(r, f"{r['lab']}.{i}", hidden_vis)
+             for i, r in enumerate(results, 1)]
+    score, total = tally(results)
+    note = left_out_note(results)
+    return {
+        "score": score,
+        "execution_time": round(elapsed, 3),
+        "output": f"Lab {lab}: {score}/{total} points" + (f"; {note}" if note else ""),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "extra_data": {
+            "platform": plat.platform_name(),
+            "left_out_of_total": [
+                {"name": t["name"], "points": r["points"], "reason": r["platform_skip"]}
+                for t, r in zip(tests, results) if left_out(r)],
+        },
+        "tests": tests,
+    }
+
+
 def pytest_terminal_summary(terminalreporter):
     if hasattr(terminalreporter.config, "workerinput") or not RESULTS:
         return
     tr = terminalreporter
     tr.section("bvlab grade")
     for r in ordered_results():
-        got = r["points"] if r["passed"] else 0
-        flag = "ok  " if r["passed"] else "SKIP" if r.get("skipped") else "FAIL"
-        tr.write_line(f"  {flag} lab {r['lab']}: {r['name']:<66} "
-                      f"{got:>3}/{r['points']}")
-        if r.get("skipped"):
-            tr.write_line(f"         ({r['skipped']})")
+        if left_out(r):
+            flag, pts = "n/a ", f"{'-':>3}/{r['points']}"
+            why = f"not run on this platform, left out of the total: {r['platform_skip']}"
+        else:
+            flag = "ok  " if r["passed"] else "SKIP" if r.get("skipped") else "FAIL"
+            pts = f"{r['points'] if r['passed'] else 0:>3}/{r['points']}"
+            why = f"skipped, 0 points: {r['skipped']}" if r.get("skipped") else None
+        tr.write_line(f"  {flag} lab {r['lab']}: {r['name']:<66} {pts}")
+        if why:
+            tr.write_line(f"         ({why})")

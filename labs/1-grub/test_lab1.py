@@ -11,9 +11,7 @@ import re
 import secrets
 import time
 
-import pytest
-
-from grader import check, nonce, points
+from grader import check, nonce, platform_skip, points
 from grader.gdbstub import GdbError, GdbRemote, elf_symbol
 from grader.machine import GradeFailure, scale
 from grader.platform import platform_name
@@ -85,9 +83,9 @@ def wait_for_main(m, gdb, main):
 @points(10, "own GDT: CS, DS, ES, SS hold the kernel's selectors at main")
 def test_own_gdt(boot, image):
     if platform_name() != "qemu":
-        pytest.skip(f"BVLAB_PLATFORM={platform_name()}: QEMU's gdbstub sees the "
-                    "hypervisor's CPU, not the guest kernel's; this check runs "
-                    "on the qemu platform only")
+        platform_skip(f"BVLAB_PLATFORM={platform_name()}: QEMU's gdbstub sees "
+                      "the hypervisor's CPU, not the guest kernel's; this check "
+                      "runs on the qemu platform only")
     main = elf_symbol(image.path("kernel.elf"), "main")
     check(main is not None, "kernel.elf has a symbol main",
           "a function main", "no such symbol")
@@ -287,8 +285,8 @@ def acpi_tables_at_top(m, mib):
 @points(5, "uses the memory map: reserved RAM (the firmware's ACPI tables) stays untouched")
 def test_memory_map_reserved(boot):
     if platform_name() != "qemu":
-        pytest.skip(f"BVLAB_PLATFORM={platform_name()}: the host reads the "
-                    "firmware's tables through QEMU's QMP; qemu platform only")
+        platform_skip(f"BVLAB_PLATFORM={platform_name()}: the host reads the "
+                      "firmware's tables through QEMU's QMP; qemu platform only")
     m = boot(mem=256, qmp=True)
     everything = [s.decode() for s in ACPI_SIGNATURES]
     found = acpi_tables_at_top(m, 256)
