@@ -129,6 +129,13 @@ fileclose(struct file *f)
   case FD_PIPE:
     pipeclose(last.pipe, last.writable);
     break;
+  // LAB 5: BEGIN SOLUTION
+  case FD_REMOTE:
+    nfsclose(&last);
+    break;
+  // LAB 5: STUB
+  // // Lab 5: an FD_REMOTE file's last close (nfs/remote.c).
+  // LAB 5: END
   case FD_INODE:
   case FD_DEVICE:
     begin_op();
@@ -141,13 +148,6 @@ fileclose(struct file *f)
     break;
   // LAB 4: STUB
   // LAB 4: END
-  // LAB 5: BEGIN SOLUTION
-  case FD_REMOTE:
-    nfsclose(&last);
-    break;
-  // LAB 5: STUB
-  // // Lab 5: an FD_REMOTE file's last close (nfs/remote.c).
-  // LAB 5: END
   default:
     break;              // FD_NONE: allocated, then abandoned before use
   }
@@ -239,6 +239,12 @@ fileread(struct file *f, uint addr, int n)
   switch(f->type){
   case FD_INODE:
     return inoderead(f, addr, n);
+  // LAB 5: BEGIN SOLUTION
+  case FD_REMOTE:
+    return nfsread(f, addr, n);
+  // LAB 5: STUB
+  // // Lab 5: reading an FD_REMOTE file (nfs/remote.c).
+  // LAB 5: END
   case FD_PIPE:
     return piperead(f->pipe, addr, n);
   case FD_DEVICE:
@@ -249,12 +255,6 @@ fileread(struct file *f, uint addr, int n)
     return sockrecv(f->sock, addr, n, f->nonblock ? MSG_DONTWAIT : 0, 0, 0);
   // LAB 4: STUB
   // LAB 4: END
-  // LAB 5: BEGIN SOLUTION
-  case FD_REMOTE:
-    return nfsread(f, addr, n);
-  // LAB 5: STUB
-  // // Lab 5: reading an FD_REMOTE file (nfs/remote.c).
-  // LAB 5: END
   default:
     panic("fileread: slot not set up");
   }
@@ -307,6 +307,12 @@ filewrite(struct file *f, uint addr, int n)
   switch(f->type){
   case FD_INODE:
     return inodewrite(f, addr, n);
+  // LAB 5: BEGIN SOLUTION
+  case FD_REMOTE:
+    return nfswrite(f, addr, n);
+  // LAB 5: STUB
+  // // Lab 5: writing an FD_REMOTE file (nfs/remote.c).
+  // LAB 5: END
   case FD_PIPE:
     return pipewrite(f->pipe, addr, n);
   case FD_DEVICE:
@@ -317,12 +323,6 @@ filewrite(struct file *f, uint addr, int n)
     return socksend(f->sock, addr, n, f->nonblock ? MSG_DONTWAIT : 0, 0, 0);
   // LAB 4: STUB
   // LAB 4: END
-  // LAB 5: BEGIN SOLUTION
-  case FD_REMOTE:
-    return nfswrite(f, addr, n);
-  // LAB 5: STUB
-  // // Lab 5: writing an FD_REMOTE file (nfs/remote.c).
-  // LAB 5: END
   default:
     panic("filewrite: slot not set up");
   }
