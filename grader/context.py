@@ -17,14 +17,21 @@ import fcntl
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
+
+from .machine import scale
 
 IMAGES = ("bvlab.iso", "kernel.elf", "fs.img", "bvlab-ide.img")
 # Host programs the tests run, built with the images where the tree has
 # them (lab 5 on: nfsd, the file server on the host); copied flat.
 HOST_PROGRAMS = {"nfsd": "nfsd/nfsd"}
 LAB_DIR = re.compile(r"^(\d+)-")
+# A build that runs longer is stopped and counts as failed (every test then
+# fails with this reason), so a submission whose build never ends is graded
+# in bounded time. Scaled by GRADER_TIMEOUT_SCALE.
+BUILD_SECONDS = 600
 
 
 def tree_root(start=None):
@@ -88,6 +95,33 @@ def clean_env(drop=()):
             if k not in MAKE_VARS and k not in drop}
 
 
+def build_goals(root):
+    """What a run builds: the images, and the host programs the tree has."""
+    return ["all", "ide-image"] + [t for t in HOST_PROGRAMS
+                                   if os.path.isdir(os.path.join(root, t))]
+
+
+def run_make(root, goals, timeout):
+    """`make -s -jCPUS goals` in root, in a session of its own so that on
+    overrun the whole build (make and its compilers) is killed. Returns
+    (exit status or None on timeout, output)."""
+    p = subprocess.Popen(["make", "-s", f"-j{os.cpu_count() or 1}"] + goals,
+                         cwd=root, env=clean_env(), stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                         text=True, errors="replace", start_new_session=True)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+        return p.returncode, out
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, _ = p.communicate()
+        return None, out
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+
+
 def build(root, run_dir, log=print):
     """Build the tree under the lock and snapshot its images into
     run_dir/image. Returns None, or the build's error text."""
@@ -101,17 +135,16 @@ def build(root, run_dir, log=print):
         waited = time.monotonic() - t0
         if waited > 1:
             log(f"grader: waited {waited:.0f} s for another grader's build")
-        jobs = f"-j{os.cpu_count() or 1}"
-        goals = ["all", "ide-image"] + [t for t in HOST_PROGRAMS
-                                        if os.path.isdir(os.path.join(root, t))]
-        r = subprocess.run(["make", "-s", jobs] + goals, cwd=root,
-                           env=clean_env(), stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True)
+        goals = build_goals(root)
+        rc, output = run_make(root, goals, BUILD_SECONDS * scale())
         with open(os.path.join(run_dir, "build.log"), "w") as f:
-            f.write(r.stdout)
-        if r.returncode != 0:
-            tail = "\n".join(r.stdout.rstrip().split("\n")[-25:])
-            return f"`make {' '.join(goals)}` failed (exit {r.returncode}):\n{tail}"
+            f.write(output)
+        tail = "\n".join(output.rstrip().split("\n")[-25:])
+        if rc is None:
+            return (f"`make {' '.join(goals)}` did not finish in "
+                    f"{BUILD_SECONDS * scale():g} s (stopped):\n{tail}")
+        if rc != 0:
+            return f"`make {' '.join(goals)}` failed (exit {rc}):\n{tail}"
         for name in IMAGES:
             src = os.path.join(bdir, name)
             if os.path.exists(src):

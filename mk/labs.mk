@@ -12,16 +12,33 @@
 #         TEST=name[,name]          only tests whose name or title contains one
 #         GRADER_EXTRA=dir          add hidden tests from dir
 #         GRADE_ARGS="..."          anything else for the grader / pytest
+#   make grade-submission SUB=path LAB=N   grade a student's repository (a
+#                                   folder, git bundle or zip) with this kit:
+#                                   only the files that hold solution regions
+#                                   of labs 1..N are taken from it; OUT=dir
+#                                   (default build/trusted/NAME-labN), and
+#                                   GRADE_JSON, JUNIT, TEST, GRADER_EXTRA,
+#                                   GRADE_ARGS as for grade; TIMEOUT=seconds
+#   make grade-class SUBS=dir LAB=N OUT=dir   every submission in dir (one
+#                                   folder, .bundle or .zip per student),
+#                                   JOBS at a time (default: cores); writes
+#                                   OUT/class.csv and OUT/<student>/; a rerun
+#                                   skips graded students unless FORCE=1;
+#                                   KEEP=1 keeps the work trees
 #
 # Which files go into a tree (git ls-files minus the staff-only list and
 # later labs' files) is decided in one place: STAFF_ONLY and excluded() in
 # tools/labtree.py. The generator is itself staff-only: it is not in student trees,
 # so the first three targets say so there instead of failing obscurely.
+# grade-submission and grade-class (tools/trusted_grade.py, staff-only too)
+# take from a submission only the files that student_files() there names.
 
 LABTREE := tools/labtree.py
+TRUSTED := tools/trusted_grade.py
 SOL     ?= 0
 
-.PHONY: tree student-repo solutions grade labs-check mutants
+.PHONY: tree student-repo solutions grade labs-check mutants \
+        grade-submission grade-class
 
 define need-labtree
 	@test -f $(LABTREE) || { echo "$@: staff-only target ($(LABTREE) is not in this tree)"; exit 1; }
@@ -60,3 +77,24 @@ grade: setup-if-needed
 		$(if $(TEST),--test '$(TEST)') \
 		$(if $(GRADER_EXTRA),--extra $(GRADER_EXTRA)) \
 		$(GRADE_ARGS)
+
+# Trusted grading: the staff's tests, grader and build grade the files of
+# the submission that a student may change, and nothing else of it
+# (tools/trusted_grade.py; grader/README.md, "Grading submissions").
+TRUSTED_ARGS = --lab $(LAB) $(if $(TEST),--test '$(TEST)') \
+	$(if $(GRADER_EXTRA),--extra '$(GRADER_EXTRA)') \
+	$(if $(TIMEOUT),--timeout $(TIMEOUT)) \
+	$(if $(GRADE_ARGS),--grade-args '$(GRADE_ARGS)')
+
+grade-submission: setup-if-needed
+	$(need-labtree)
+	@test -n "$(SUB)" -a -n "$(LAB)" || { echo "usage: make grade-submission SUB=path LAB=N [OUT=dir]"; exit 1; }
+	@$(PYTHON) $(TRUSTED) one '$(SUB)' $(TRUSTED_ARGS) $(if $(OUT),--work '$(OUT)') \
+		$(if $(GRADE_JSON),--json '$(GRADE_JSON)') \
+		$(if $(JUNIT),--junitxml '$(JUNIT)')
+
+grade-class: setup-if-needed
+	$(need-labtree)
+	@test -n "$(SUBS)" -a -n "$(LAB)" -a -n "$(OUT)" || { echo "usage: make grade-class SUBS=dir LAB=N OUT=dir"; exit 1; }
+	@$(PYTHON) $(TRUSTED) class '$(SUBS)' --out '$(OUT)' $(TRUSTED_ARGS) \
+		$(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force) $(if $(KEEP),--keep)

@@ -229,6 +229,15 @@ def test_tree_selection(repo, tmp_path):
     assert (out2 / "kernel/net.c").read_text() == "int m;\n"
 
 
+def test_student_files(repo):
+    """The files with a solution region of a lab <= K, in lab K's tree:
+    not a staff-only file, not one of a later lab, not scaffolding."""
+    write(repo, "kernel/given.c", "// LAB 1: BEGIN\nint g;\n// LAB 1: END\n")
+    git(repo, "add", "kernel/given.c")
+    assert labtree.student_files(str(repo), 1) == ["kernel/a.c"]
+    assert labtree.student_files(str(repo), 2) == ["kernel/a.c", "kernel/net.c"]
+
+
 def test_tree_refuses_non_empty_out(repo, tmp_path):
     out = tmp_path / "busy"
     write(out, "x", "")

@@ -21,6 +21,11 @@ Which files go into a tree: the git-tracked files minus STAFF_ONLY below,
 minus labs/N-*/ and handouts/*/labN.md of labs N > K. That list lives here
 and nowhere else.
 
+Which files a student may change in lab K: those of lab K's tree that hold
+a solution region of a lab <= K (student_files()). Trusted grading
+(tools/trusted_grade.py) takes exactly these from a submission; that rule,
+too, lives here and nowhere else.
+
 Every error is reported as `path:line: message` and stops the run, because
 a silently wrong student tree is worse than none.
 
@@ -31,6 +36,7 @@ Commands (the make targets in mk/labs.mk call these):
     labtree.py solutions [--check]
     labtree.py check            validate the markers of every tracked file
     labtree.py labs             print the lab numbers present, one per line
+    labtree.py student-files --lab K   the files a student may change in lab K
 """
 
 import argparse
@@ -48,15 +54,16 @@ MAX_LAB = 5
 
 # Paths (prefixes ending in "/", which may hold a glob, or exact names)
 # that never reach a student tree: the answer key, the kit's own tests, the
-# mutants (known student bugs, as patches on the solution), the generator
-# and the mutant checker, and the contributor guide, which documents the
-# marker syntax with examples.
+# mutants (known student bugs, as patches on the solution), the generator,
+# the mutant checker and the trusted grader (both need the generator), and
+# the contributor guide, which documents the marker syntax with examples.
 STAFF_ONLY = [
     "solutions/",
     "tests/",
     "labs/*/mutants/",
     "tools/labtree.py",
     "tools/mutants.py",
+    "tools/trusted_grade.py",
     "CONTRIBUTING.md",
 ]
 
@@ -311,10 +318,42 @@ def tree_contents(root, lab, sol, labs=None):
     return files
 
 
-def write_tree(root, out, lab, sol, labs=None):
+def student_files(root, lab):
+    """The files a student may change in lab `lab`, sorted: those of the
+    lab's tree (see excluded()) that hold a solution region of a lab <=
+    `lab`. Everything else in the tree (tests, grader, build files, tools,
+    the given kernel code, the user programs the tests run) is the staff's:
+    trusted grading takes these files from a submission and nothing else.
+    Computed from the markers, so a new solution region is covered the
+    moment it is written."""
+    labs = labs_info(root, unreleased=True)
+    out = []
+    for path in tracked_files(root):
+        full = os.path.join(root, path)
+        if excluded(path, lab, labs) or os.path.islink(full):
+            continue
+        with open(full, "rb") as f:
+            data = f.read()
+        if b"BEGIN SOLUTION" not in data:
+            continue
+        leader = comment_leader(path)
+        marker_re = leader and re.compile(
+            MARKER_FORM.format(leader=re.escape(leader)))
+        text = data.decode("utf-8", "replace")
+        for lineno, line in enumerate(text.splitlines(), 1):
+            m = _parse_marker(line, path, lineno, marker_re)
+            if m and m[1] == "BEGIN SOLUTION" and m[0] <= lab:
+                out.append(path)
+                break
+    return sorted(out)
+
+
+def write_tree(root, out, lab, sol, labs=None, files=None):
     """Write the tree into directory out (created; must be empty or absent,
-    apart from a .git directory)."""
-    files = tree_contents(root, lab, sol, labs)
+    apart from a .git directory). files: its tree_contents(), if the
+    caller has them already."""
+    if files is None:
+        files = tree_contents(root, lab, sol, labs)
     os.makedirs(out, exist_ok=True)
     stray = [n for n in os.listdir(out) if n != ".git"]
     if stray:
@@ -472,6 +511,9 @@ def main(argv=None):
                     help="only report stale diffs (exit 1 if any)")
     sub.add_parser("check", help="validate every tracked file's markers")
     sub.add_parser("labs", help="list the labs present")
+    sf = sub.add_parser("student-files",
+                        help="the files a student may change in lab K")
+    sf.add_argument("--lab", type=int, required=True)
     args = ap.parse_args(argv)
 
     try:
@@ -493,6 +535,8 @@ def main(argv=None):
         elif args.cmd == "labs":
             for k in sorted(labs_info(args.root)):
                 print(k)
+        elif args.cmd == "student-files":
+            print("\n".join(student_files(args.root, args.lab)))
     except MarkerError as e:
         print(e, file=sys.stderr)
         return 1
