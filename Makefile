@@ -187,6 +187,8 @@ qemu-gdb: setup-if-needed $(B)/bvlab.iso .gdbinit
 PACKAGES := qemu-system-x86 grub-pc-bin grub-common xorriso mtools gcc-multilib \
             python3 python3-pytest python3-pexpect python3-scapy python3-pytest-xdist expect dpkg-dev \
             netcat-openbsd
+# The kit's own checks (tests/, staff tree only) read the GitHub workflow.
+PACKAGES += $(if $(wildcard tests),python3-yaml)
 
 setup:
 	@tools/setup.sh $(PACKAGES)
