@@ -25,6 +25,9 @@
 #                                   OUT/class.csv and OUT/<student>/; a rerun
 #                                   skips graded students unless FORCE=1;
 #                                   KEEP=1 keeps the work trees
+#   make gradescope LAB=N           Gradescope autograder zip for lab N
+#                                   (build/gradescope/labN.zip, or OUT=file),
+#                                   GRADER_EXTRA=dir adds hidden tests
 #
 # Which files go into a tree (git ls-files minus the staff-only list and
 # later labs' files) is decided in one place: STAFF_ONLY and excluded() in
@@ -98,3 +101,13 @@ grade-class: setup-if-needed
 	@test -n "$(SUBS)" -a -n "$(LAB)" -a -n "$(OUT)" || { echo "usage: make grade-class SUBS=dir LAB=N OUT=dir"; exit 1; }
 	@$(PYTHON) $(TRUSTED) class '$(SUBS)' --out '$(OUT)' $(TRUSTED_ARGS) \
 		$(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force) $(if $(KEEP),--keep)
+
+# Gradescope's autograder: setup.sh, run_autograder (trusted grading of
+# /autograder/submission) and the staff kit (tools/gradescope/make_zip.py).
+.PHONY: gradescope
+gradescope:
+	$(need-labtree)
+	@test -n "$(LAB)" || { echo "usage: make gradescope LAB=N [GRADER_EXTRA=dir] [OUT=file]"; exit 1; }
+	@$(PYTHON) tools/gradescope/make_zip.py --lab $(LAB) \
+		--out '$(or $(OUT),$(B)/gradescope/lab$(LAB).zip)' \
+		$(if $(GRADER_EXTRA),--extra '$(GRADER_EXTRA)')
