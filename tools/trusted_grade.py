@@ -6,8 +6,9 @@ Makefile and user programs: right for a student's feedback, wrong for
 marks, since a submission can edit any of them. Here the staff kit grades:
 
   1. the submission (a directory, a git bundle or a zip; its branch labN if
-     it has one, else HEAD) is unpacked into a work directory; nothing of
-     it runs on the host, and git reads it only through a fresh repository;
+     it has one, else origin's labN, else HEAD) is unpacked into a work
+     directory; nothing of it runs on the host, and git reads it only
+     through a fresh repository;
   2. the lab's tree is made from this kit: lab N, solutions through 0, the
      tree the student started from (see below). It is copied, with its
      build, from a cached copy built once per lab and kit version, so only
@@ -91,9 +92,10 @@ def _git(*args, cwd=None):
 
 
 def git_checkout(src, lab, dest):
-    """Check out branch labN (else HEAD, else the only branch) of the
-    repository or bundle src into dest, through a new repository, so that
-    nothing in src's own configuration or hooks runs. Returns the ref."""
+    """Check out branch labN (else origin's labN, else HEAD, else the only
+    branch) of the repository or bundle src into dest, through a new
+    repository, so that nothing in src's own configuration or hooks runs.
+    Returns the ref."""
     refs = {}
     for line in _git("ls-remote", os.path.abspath(src)).splitlines():
         sha, _, ref = line.partition("\t")
@@ -101,6 +103,10 @@ def git_checkout(src, lab, dest):
     branches = [r for r in refs if r.startswith("refs/heads/")]
     if f"refs/heads/lab{lab}" in refs:
         ref, what = f"refs/heads/lab{lab}", f"branch lab{lab}"
+    elif f"refs/remotes/origin/lab{lab}" in refs:
+        # A plain clone (GitHub Classroom's export) has the other labs'
+        # branches only as origin's.
+        ref, what = f"refs/remotes/origin/lab{lab}", f"branch origin/lab{lab}"
     elif "HEAD" in refs:
         ref, what = "HEAD", f"HEAD (it has no branch lab{lab})"
     elif len(branches) == 1:
