@@ -49,8 +49,8 @@ import subprocess
 import sys
 import tomllib
 
-# Highest lab number a marker may name. The course has five labs.
-MAX_LAB = 5
+# Highest lab number a marker may name: five labs and the optional sixth.
+MAX_LAB = 6
 
 # Paths (prefixes ending in "/", which may hold a glob, or exact names)
 # that never reach a student tree: the answer key, the kit's own tests, the
@@ -64,6 +64,7 @@ STAFF_ONLY = [
     "tools/labtree.py",
     "tools/mutants.py",
     "tools/trusted_grade.py",
+    "tools/gradescope/",
     "CONTRIBUTING.md",
 ]
 
