@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 
 import pytest
@@ -149,6 +150,55 @@ def cheat_usertests(d):
         '  exit(0);'))
 
 
+# Kernels that fake. Their real code: the multiboot header and GDT of
+# kernel/entry.S (GRUB boots it), no RAM disk (so no shell). At boot,
+# where a student's code runs with the console up (ramdiskinit), they
+# print what the tests look for. The tests judge host-chosen data and
+# what the host saw, so the fake earns nothing: they score what the same
+# code without the print earns (real_kernel()).
+
+def real_kernel(d):
+    """entry.S solved, the rest as given: a kernel GRUB boots that panics
+    for want of a disk."""
+    solved = labtree.tree_contents(ROOT, LAB, LAB)
+    with open(os.path.join(d, "kernel/entry.S"), "wb") as f:
+        f.write(solved["kernel/entry.S"][0])
+
+
+def c_string(text):
+    return '"' + "".join(c if c.isalnum() or c in " :$,.-_/" else
+                         f"\\{ord(c):03o}" for c in text) + '"'
+
+
+def kernel_prints(d, text):
+    """real_kernel(), and ramdiskinit() prints text before it gives up."""
+    real_kernel(d)
+    edit(d, "kernel/ramdisk.c", lambda t: t.replace(
+        "  return -1;\n}", f"  cprintf(\"%s\", {c_string(text)});\n"
+        "  return -1;\n}", 1))
+
+
+# What lab 1's tests look for: a prompt, and the lines usertests and
+# memtest print when they pass.
+FAKE_VERDICTS = ("init: starting sh\n$ usertests\nusertests: 61 passed, "
+                 "0 failed\n$ memtest 160 12345\nmemtest: 160 MiB sum "
+                 "1f2e3d4c\n$ ")
+
+
+def replay_transcript(sub, tmp_path):
+    """The console of an earlier, honest run of lab 1's boot test (a
+    full solution): the prompt, and the host's nonce echoed."""
+    res, out = grade_submission(sub, str(tmp_path), "TEST=grub_boot")
+    assert res["score"] > 0, out[-3000:]
+    runs = os.path.join(tmp_path, "trusted", "work", "tree", "build", "grade")
+    logs = [os.path.join(r, f) for r, _, fs in os.walk(runs) for f in fs
+            if f == "serial.log"]
+    assert logs, runs
+    with open(logs[0], errors="replace") as f:
+        text = f.read().replace("\r", "")
+    return text[text.index("$ "):]
+
+
 # ---------------------------------------------------------------- tests
 
 def test_student_files_hold_solution_regions():
@@ -252,10 +302,38 @@ def test_time_limit(base, tmp_path):
     assert res["score"] == 0 and "did not finish in 1 s" in out, out[-3000:]
 
 
+def hangs_under_load(d):
+    """A full solution whose RAM disk spins forever once the disk has seen
+    HANG_AFTER writes since boot: every test passes but usertests, which
+    writes far more than the others, and which never returns."""
+    solve(d)
+    edit(d, "kernel/ramdisk.c", lambda t: t.replace(
+        "  if(b->dirty){\n",
+        "  static int writes;\n  if(b->dirty && ++writes > %d)\n"
+        "    for(;;)\n      ;\n  if(b->dirty){\n" % HANG_AFTER, 1))
+
+
+HANG_AFTER = 1500
+CLASS_TIMEOUT = 150         # s per submission: the solution needs about 30
+
+
+def zip_tree(src, dest, top):
+    with zipfile.ZipFile(dest, "w") as z:
+        for d, dirs, files in os.walk(src):
+            dirs[:] = [n for n in dirs if n != "build"]
+            for n in files:
+                p = os.path.join(d, n)
+                z.write(p, os.path.join(top, os.path.relpath(p, src)))
+
+
 def test_grade_class(base, tmp_path):
-    """Four students (a finished repository, a bundle of the stub, a zip of
-    a cheat, a folder that does not build), graded two at a time; a rerun
-    skips them all."""
+    """Eight students, graded two at a time: alice a finished repository,
+    bob a bundle of the stub, carol a zip of the stub with its tests
+    edited, dave a folder that does not build, erin a kernel that hangs
+    in usertests (stopped at the time limit; what finished keeps its
+    points), frank a kernel that prints the verdicts, gina one that
+    replays an earlier run's console, and hank their real code without
+    the fakes. A rerun skips them all."""
     subs = tmp_path / "subs"
     subs.mkdir()
     alice = starting_tree(base, str(subs / "alice"))
@@ -267,29 +345,40 @@ def test_grade_class(base, tmp_path):
                     str(subs / "bob.bundle"), "--all"], check=True)
     carol = starting_tree(base, str(tmp_path / "carol"))
     cheat_tests(carol)
-    with zipfile.ZipFile(subs / "carol.zip", "w") as z:
-        for d, dirs, files in os.walk(carol):
-            dirs[:] = [n for n in dirs if n != "build"]
-            for n in files:
-                p = os.path.join(d, n)
-                z.write(p, os.path.join("carol-lab1", os.path.relpath(p, carol)))
+    zip_tree(carol, subs / "carol.zip", "carol-lab1")
     dave = starting_tree(base, str(subs / "dave"))
     solve(dave)
     edit(dave, "kernel/multiboot.c", lambda t: t + "\nint broken(void) { return }\n")
+    hangs_under_load(starting_tree(base, str(subs / "erin")))
+    kernel_prints(starting_tree(base, str(subs / "frank")), FAKE_VERDICTS)
+    earlier = replay_transcript(alice, tmp_path / "earlier")
+    kernel_prints(starting_tree(base, str(subs / "gina")), earlier)
+    real_kernel(starting_tree(base, str(subs / "hank")))
+
     out_dir = tmp_path / "out"
+    t0 = time.monotonic()
     out = make_trusted("grade-class", str(tmp_path), f"SUBS={subs}",
-                       f"OUT={out_dir}", "JOBS=2")
+                       f"OUT={out_dir}", "JOBS=2", f"TIMEOUT={CLASS_TIMEOUT}")
+    print(f"grade-class: 8 submissions in {time.monotonic() - t0:.0f} s")
     with open(out_dir / "class.csv") as f:
         rows = {r["student"]: r for r in csv.DictReader(f)}
-    assert set(rows) == {"alice", "bob", "carol", "dave"}, out
+    assert set(rows) == {"alice", "bob", "carol", "dave", "erin", "frank",
+                         "gina", "hank"}, out
+    score = {s: int(r["score"]) for s, r in rows.items()}
     total = int(rows["alice"]["max"])
-    assert total > 0 and int(rows["alice"]["score"]) == total, out
+    assert total > 0 and score["alice"] == total, out
     assert rows["alice"]["failing"] == "", out
+    for s in rows:
+        assert int(rows[s]["max"]) == total, f"{s}: {rows[s]}\n{out}"
     for s in ("bob", "carol", "dave"):
-        assert int(rows[s]["score"]) == 0 and int(rows[s]["max"]) == total, \
-            f"{s}: {rows[s]}\n{out}"
-        assert rows[s]["failing"], rows[s]
+        assert score[s] == 0 and rows[s]["failing"], f"{s}: {rows[s]}\n{out}"
     assert rows["dave"]["note"] == "does not build", rows["dave"]
+    usertests = next(c for c in rows["alice"] if c.endswith(": usertests passes"))
+    assert score["erin"] == total - int(rows["alice"][usertests]), \
+        f"erin: {rows['erin']}\n{out}"
+    assert "did not finish" in rows["erin"]["note"], rows["erin"]
+    assert score["hank"] < total and score["frank"] == score["gina"] == \
+        score["hank"], f"frank, gina, hank: {score}\n{out}"
     tests = [c for c in rows["alice"] if c.startswith(f"Lab {LAB}: ")]
     assert sum(int(rows["alice"][c]) for c in tests) == total
     for s in rows:
@@ -305,5 +394,5 @@ def test_grade_class(base, tmp_path):
 
     again = make_trusted("grade-class", str(tmp_path), f"SUBS={subs}",
                          f"OUT={out_dir}", "JOBS=2")
-    assert "4 submissions" in again and "(4 graded before)" in again, again
-    assert "[1/4]" not in again, again
+    assert "8 submissions" in again and "(8 graded before)" in again, again
+    assert "[1/8]" not in again, again

@@ -21,7 +21,10 @@ marks, since a submission can edit any of them. Here the staff kit grades:
      limits: a time for the whole run (the build has its own, in
      grader/context.py, and every test its timeouts), a size per file
      written and a quota on the work directory, so a runaway log, pcap or
-     object file ends the run with a reason, not the machine's disk.
+     object file ends the run with a reason, not the machine's disk. A
+     run stopped by a limit keeps the scores of the tests that finished
+     (the grader rewrites GRADER_PROGRESS after each); the rest score 0,
+     and the results say why.
 
 Why solutions through 0: every file that holds a solution region of labs
 1..N comes from the submission, so the staff's solutions could only show
@@ -33,9 +36,10 @@ student handed in, in effect, and is what is graded.
     both: [--test NAMES] [--extra DIR] [--timeout S] [--grade-args "..."]
 
 `class` grades every folder, NAME.bundle and NAME.zip in SUBS (the student
-is NAME), J at a time, and writes OUT/class.csv and OUT/NAME/ (results.json,
-junit.xml, submission.txt, grade.log, artifacts/ of the failing tests,
-summary.json, written last: a rerun skips students that have one).
+is NAME), J at a time, and writes OUT/class.csv and OUT/NAME/: results.json,
+junit.xml, submission.txt, grade.log, artifacts/ of the failing tests (of
+every test, if a limit stopped the run) and summary.json, written last: a
+rerun skips students that have one.
 """
 
 import argparse
@@ -287,9 +291,10 @@ def disk_usage(d):
     return total
 
 
-def run_grader(tree, lab, opts, json_path, junit_path, log, echo):
+def run_grader(tree, lab, opts, json_path, junit_path, log, echo, rerun):
     """Run the staff's grader in tree, output to log (and stdout if echo).
-    Returns None, or why it was stopped."""
+    Returns None, or why it was stopped. The grader keeps the results so
+    far in json_path.partial; a failure's rerun line is rerun + TEST=."""
     cmd = [PYTHON, "-m", "grader", "--lab", str(lab), "--json", json_path,
            "--junitxml", junit_path]
     if opts.test:
@@ -302,7 +307,8 @@ def run_grader(tree, lab, opts, json_path, junit_path, log, echo):
     work = os.path.dirname(tree)
     tmp = os.path.join(work, "tmp")     # QEMU's snapshot files: in the quota
     os.makedirs(tmp, exist_ok=True)
-    env = dict(clean_env(RUN_VARS), TMPDIR=tmp)
+    env = dict(clean_env(RUN_VARS), TMPDIR=tmp, GRADER_RERUN=rerun,
+               GRADER_PROGRESS=json_path + ".partial")
     lwip = os.path.join(ROOT, "fetched", "lwip-2.1.3")
     if "LWIP_SRC" not in env and os.path.isdir(lwip):
         env["LWIP_SRC"] = lwip          # run outside make: this kit's lwIP
@@ -356,15 +362,62 @@ def zero_results(lab, why):
             "stdout_visibility": "hidden",
             "tests": [{"name": f"Lab {lab}: grading", "number": f"{lab}.0",
                        "score": 0, "max_score": pts, "status": "failed",
-                       "output": why, "visibility": "visible"}]}
+                       "output": why, "visibility": "visible",
+                       "tags": ["not_a_test"]}]}
 
 
-def failing_dirs(tree, junit_path):
-    """The grade run's test directories of the tests that failed."""
+def stopped_results(lab, why, partial, whole=True):
+    """results.json for a run stopped from outside: the tests that finished
+    keep their scores; the rest of the lab's points (if the whole lab was
+    graded, not TEST=) are one failed entry that says why. Without
+    progress, zero_results()."""
+    try:
+        with open(partial) as f:
+            res = json.load(f)
+    except (OSError, ValueError):
+        return zero_results(lab, why)
+    left = lab_points(lab) - sum(t["max_score"] for t in res["tests"]) \
+        if whole else 0
+    if left > 0 or not res["tests"]:
+        res["tests"].append({
+            "name": f"Lab {lab}: tests not finished", "number": f"{lab}.99",
+            "score": 0, "max_score": max(left, 0), "status": "failed",
+            "output": f"{why}: the tests that had not finished score 0",
+            "visibility": "visible", "tags": ["not_a_test"]})
+    res["score"] = sum(t["score"] for t in res["tests"])
+    res["output"] = (f"Lab {lab}: {res['score']}/"
+                     f"{sum(t['max_score'] for t in res['tests'])} points: {why}")
+    return res
+
+
+def write_junit(res, path):
+    """A JUnit XML of results.json's tests, for a run that wrote none."""
+    suite = ElementTree.Element("testsuite", name="bvlab", tests=str(len(
+        res["tests"])), failures=str(sum(t["status"] == "failed"
+                                          for t in res["tests"])))
+    for t in res["tests"]:
+        case = ElementTree.SubElement(suite, "testcase", name=t["name"])
+        if t["status"] == "failed":
+            ElementTree.SubElement(case, "failure", message=t["output"][:200]
+                                   ).text = t["output"]
+    ElementTree.ElementTree(suite).write(path, encoding="unicode")
+
+
+def test_dirs(tree):
+    """Every test directory of the tree's grade runs."""
     runs = os.path.join(tree, "build", "grade")
     try:
         dirs = [os.path.join(runs, r, d) for r in os.listdir(runs)
                 for d in os.listdir(os.path.join(runs, r))]
+    except OSError:
+        return []
+    return [d for d in dirs if os.path.isdir(d)]
+
+
+def failing_dirs(tree, junit_path):
+    """The grade run's test directories of the tests that failed."""
+    dirs = test_dirs(tree)
+    try:
         cases = ElementTree.parse(junit_path).iter("testcase")
     except (OSError, ElementTree.ParseError):
         return []
@@ -406,7 +459,7 @@ def grade_one(name, sub, lab, work, out, opts, echo=False):
     json_path = os.path.abspath(opts.json or os.path.join(out, "results.json"))
     junit_path = os.path.abspath(opts.junitxml or os.path.join(out, "junit.xml"))
     log = os.path.join(out, "grade.log")
-    for p in (json_path, junit_path, log):
+    for p in (json_path, junit_path, log, json_path + ".partial"):
         if os.path.exists(p):
             os.remove(p)
     tree = os.path.join(work, "tree")
@@ -422,22 +475,31 @@ def grade_one(name, sub, lab, work, out, opts, echo=False):
         f.write(text)
     if echo:
         print(text, end="", flush=True)
+    partial = json_path + ".partial"
+    res = zero_results(lab, why) if why else None
     if why is None:
-        why = run_grader(tree, lab, opts, json_path, junit_path, log, echo)
+        rerun = (f"make grade-submission SUB={shlex.quote(os.path.abspath(sub))}"
+                 f" LAB={lab}")
+        why = run_grader(tree, lab, opts, json_path, junit_path, log, echo, rerun)
         if why is None and not os.path.exists(json_path):
             why = "the grader wrote no results (see grade.log)"
         dirs = failing_dirs(tree, junit_path)
-    zeroed = why is not None        # no test ran: no test's points
-    if zeroed:
+        if why is not None:     # stopped: what finished keeps its points
+            res = stopped_results(lab, why, partial, whole=not opts.test)
+            dirs = test_dirs(tree)  # which finished well is not known
+    if res is not None:
         with open(json_path, "w") as f:
-            json.dump(zero_results(lab, why), f, indent=2)
+            json.dump(res, f, indent=2)
+        write_junit(res, junit_path)
+    if os.path.exists(partial):
+        os.remove(partial)
     with open(json_path) as f:
         res = json.load(f)
     if os.path.exists(log) and "the tree does not build" in open(log).read():
         why = "does not build"
     if not echo:
         copy_artifacts(dirs, os.path.join(out, "artifacts"))
-    ran = [] if zeroed else res["tests"]
+    ran = [t for t in res["tests"] if "not_a_test" not in t.get("tags", [])]
     return {
         "student": name, "lab": lab, "source": what,
         "score": res["score"],
