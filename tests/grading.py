@@ -33,16 +33,17 @@ def student_env():
     return clean_env(RUN_VARS)
 
 
-def start_grade(tree, lab, out_dir, *more):
-    """Start `make grade LAB=lab` in tree, writing out_dir/results-labN.json;
-    returns the Popen for finish_grade()."""
+def start_grade(tree, lab, out_dir, *more, target="grade"):
+    """Start `make grade LAB=lab` (or another grading target, such as
+    grade-bitvisor) in tree, writing out_dir/results-labN.json; returns
+    the Popen for finish_grade()."""
     path = os.path.join(out_dir, f"results-lab{lab}.json")
-    p = subprocess.Popen(["make", "-s", "grade", f"LAB={lab}",
+    p = subprocess.Popen(["make", "-s", target, f"LAB={lab}",
                           f"GRADE_JSON={path}", *more], cwd=tree,
                          env=student_env(), start_new_session=True,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True)
-    p.results_path, p.describe = path, f"make grade LAB={lab} in {tree}"
+    p.results_path, p.describe = path, f"make {target} LAB={lab} in {tree}"
     return p
 
 
@@ -75,6 +76,6 @@ def finish_grade(p, timeout=GRADE_SECONDS):
         return json.load(f), out
 
 
-def grade(tree, lab, out_dir, *more):
+def grade(tree, lab, out_dir, *more, target="grade"):
     """Run `make grade LAB=lab` in tree; return (results.json, output)."""
-    return finish_grade(start_grade(tree, lab, out_dir, *more))
+    return finish_grade(start_grade(tree, lab, out_dir, *more, target=target))

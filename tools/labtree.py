@@ -216,7 +216,9 @@ def transform(text, path, lab, sol):
 # ---------------------------------------------------------------- labs
 
 def labs_info(root, unreleased=False):
-    """{lab number: {"dir", "title", "points", "files", "released"}} from
+    """{lab number: {"dir", "title", "points", "files", "released"}, plus
+    "platforms" (the only grader platforms that can judge the lab, e.g.
+    ["bitvisor"] for lab 6) and "stub_grade_seconds" where given} from
     labs/*/lab.toml. A lab whose lab.toml says `released = false` is still
     being built: it is left out unless unreleased is true, and its files
     and regions reach no generated tree (see excluded())."""
@@ -239,7 +241,9 @@ def labs_info(root, unreleased=False):
                 except tomllib.TOMLDecodeError as e:
                     raise SystemExit(f"labs/{name}/lab.toml: {e}")
             info.update({k: data[k] for k in ("title", "points", "files",
-                                              "released") if k in data})
+                                              "released", "platforms",
+                                              "stub_grade_seconds")
+                         if k in data})
         if num in labs:
             raise SystemExit(f"labs/{name}: a second directory for lab {num}")
         labs[num] = info

@@ -1,6 +1,6 @@
-// ethersend [-n size] dst-mac ethertype hex-payload [count]: send one
-// Ethernet frame (or count identical ones) from this machine's MAC
-// address, e.g.
+// ethersend [-n size] [-s src-mac] dst-mac ethertype hex-payload [count]:
+// send one Ethernet frame (or count identical ones) from this machine's
+// MAC address (or from src-mac: a forged one, for lab 6's policy), e.g.
 //
 //   ethersend ff:ff:ff:ff:ff:ff 88b5 48656c6c6f
 //   ethersend -n 1500 ff:ff:ff:ff:ff:ff 88b5 00 10000    (a benchmark)
@@ -71,23 +71,29 @@ main(int argc, char *argv[])
 {
   uchar type[2];
   int fd, n, i, count, size;
+  char *src;
 
   size = 0;
-  if(argc > 2 && strcmp(argv[1], "-n") == 0){
-    size = atoi(argv[2]);
+  src = 0;
+  while(argc > 2 && (strcmp(argv[1], "-n") == 0 || strcmp(argv[1], "-s") == 0)){
+    if(argv[1][1] == 'n')
+      size = atoi(argv[2]);
+    else
+      src = argv[2];
     argc -= 2;
     argv += 2;
   }
   if(argc < 4 || size < 0 || size > sizeof(frame) - 14){
-    fprintf(2, "usage: ethersend [-n size] dst-mac ethertype "
+    fprintf(2, "usage: ethersend [-n size] [-s src-mac] dst-mac ethertype "
                "hex-payload [count]\n");
     exit(1);
   }
-  if(parsehex(argv[1], frame, 6) != 6 || parsehex(argv[2], type, 2) != 2){
+  if(parsehex(argv[1], frame, 6) != 6 || parsehex(argv[2], type, 2) != 2 ||
+     (src && parsehex(src, frame + 6, 6) != 6)){
     fprintf(2, "ethersend: bad MAC address or ethertype\n");
     exit(1);
   }
-  if(mymac(frame + 6) < 0){
+  if(!src && mymac(frame + 6) < 0){
     fprintf(2, "ethersend: no network interface\n");
     exit(1);
   }
