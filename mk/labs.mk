@@ -5,7 +5,8 @@
 #                                   adds labK-catchup with earlier solutions)
 #   make solutions                  regenerate solutions/labN.diff
 #   make mutants [LAB=N]            every mutant (labs/N-*/mutants/) must
-#                                   lose points (ONLY=name[,name] for some)
+#                                   lose points (ONLY=name[,name] for some;
+#                                   RECORD=1 keeps each catcher in caught-by.txt)
 #   make grade [LAB=N]              grade lab N (default: the highest present)
 #         GRADE_JSON=file           also write Gradescope's results.json
 #         JUNIT=file                also write JUnit XML
@@ -69,7 +70,8 @@ labs-check:
 # fails unless every one loses points (tools/mutants.py says how).
 mutants: setup-if-needed
 	$(need-labtree)
-	@$(PYTHON) tools/mutants.py $(if $(LAB),--lab $(LAB)) $(if $(ONLY),--only $(ONLY))
+	@$(PYTHON) tools/mutants.py $(if $(LAB),--lab $(LAB)) $(if $(ONLY),--only $(ONLY)) \
+		$(if $(RECORD),--record)
 
 # The grader builds the tree itself (under a lock, so concurrent graders in
 # one tree do not trip over each other), then boots QEMU per test.

@@ -13,14 +13,19 @@ ignores it. For every mutant this script
      build is itself broken (it would prove nothing) and fails the check;
   3. grades the lab as a student would (`make grade LAB=N`), serially and
      stopping at the first failing test (`-x`), since one lost point is
-     enough;
+     enough. The test that caught the mutant last time (CAUGHT_BY, the
+     file labs/N-*/mutants/caught-by.txt) runs alone first: if it takes
+     points, that is the verdict, for the cost of one test; if not, the
+     whole lab is graded as above;
   4. reports the test that caught it, or SURVIVED when the mutant kept full
      marks: a surviving mutant is a missing test.
 
 Several mutants are graded at once, one per core. Exit status 0 only when
-every mutant lost points. Trees and grader logs stay in build/mutants/.
+every mutant lost points. Trees and grader logs stay in build/mutants/;
+build/mutants/caught-by/labN.txt has this run's catchers, and --record
+writes them to the labs' caught-by.txt files.
 
-    mutants.py [--lab N] [--jobs J] [--only NAME[,NAME]]
+    mutants.py [--lab N] [--jobs J] [--only NAME[,NAME]] [--record]
 """
 
 import argparse
@@ -32,6 +37,7 @@ import signal
 import subprocess
 import sys
 import time
+from xml.etree import ElementTree
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -56,6 +62,42 @@ def mutants_of(root, info):
             first = fh.readline().strip()
         out.append((f[:-len(".patch")], first, path))
     return out
+
+
+CAUGHT_BY = "caught-by.txt"
+
+
+def caught_by(root, info):
+    """{mutant: test function} from the lab's caught-by.txt (lines
+    `mutant test_function`; # starts a comment)."""
+    out = {}
+    path = os.path.join(root, info["dir"], "mutants", CAUGHT_BY)
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                words = line.split("#", 1)[0].split()
+                if len(words) == 2:
+                    out[words[0]] = words[1]
+    return out
+
+
+def write_caught_by(path, found):
+    with open(path, "w") as f:
+        f.write("# The test that caught each mutant in the last recorded run\n"
+                "# (tools/mutants.py --record): it is tried alone first.\n")
+        for name in sorted(found):
+            f.write(f"{name} {found[name]}\n")
+
+
+def first_failure(junit):
+    """The function name of the first failing test in a JUnit file."""
+    try:
+        for case in ElementTree.parse(junit).iter("testcase"):
+            if case.find("failure") is not None or case.find("error") is not None:
+                return case.get("name", "").split("[")[0] or None
+    except (OSError, ElementTree.ParseError):
+        pass
+    return None
 
 
 def run(cmd, cwd, timeout, log):
@@ -98,8 +140,32 @@ def prepare_base(root, lab, work):
     return base
 
 
-def try_mutant(lab, name, patch, base, work, scale):
-    """Grade one mutant; return (verdict, detail, seconds)."""
+def grade_mutant(tree, lab, log, scale, test=None):
+    """Grade the built tree (only `test`, if given): None if the grading
+    broke, else (names of the tests that lost points, first failing test
+    function, score)."""
+    results = os.path.join(tree, "results.json")
+    junit = os.path.join(tree, "junit.xml")
+    for p in (results, junit):
+        if os.path.exists(p):
+            os.remove(p)
+    cmd = ["make", "-s", "grade", f"LAB={lab}", f"GRADE_JSON={results}",
+           f"JUNIT={junit}", "GRADE_ARGS=-j1 -x"] + ([f"TEST={test}"] if test else [])
+    rc = run(cmd, tree, GRADE_SECONDS * scale, log)
+    if rc is None:
+        return None
+    try:
+        with open(results) as f:
+            res = json.load(f)
+    except (OSError, ValueError):
+        return None
+    lost = [t["name"] for t in res["tests"] if t["status"] != "passed"]
+    return lost, first_failure(junit), res["score"]
+
+
+def try_mutant(lab, name, patch, base, work, scale, hint=None):
+    """Grade one mutant, trying the test `hint` alone first; return
+    (verdict, detail, seconds, catcher function)."""
     t0 = time.monotonic()
     tree = os.path.join(work, f"lab{lab}", name)
     log = tree + ".log"
@@ -110,25 +176,23 @@ def try_mutant(lab, name, patch, base, work, scale):
     rc = run(["patch", "-p1", "-s", "--no-backup-if-mismatch", "-i", patch],
              tree, 60, log)
     if rc != 0:
-        return "BROKEN", f"the patch does not apply ({log})", 0
+        return "BROKEN", f"the patch does not apply ({log})", 0, None
     rc = run(["make", "-s", "all", "ide-image"], tree, 600, log)
     if rc != 0:
-        return "BROKEN", f"does not build:\n{tail(log)}", 0
-    results = os.path.join(tree, "results.json")
-    rc = run(["make", "-s", "grade", f"LAB={lab}", f"GRADE_JSON={results}",
-              "GRADE_ARGS=-j1 -x"], tree, GRADE_SECONDS * scale, log)
+        return "BROKEN", f"does not build:\n{tail(log)}", 0, None
+    if hint:
+        got = grade_mutant(tree, lab, log, scale, hint)
+        if got and got[0]:
+            return "killed", got[0][0], time.monotonic() - t0, got[1] or hint
+    got = grade_mutant(tree, lab, log, scale)
     secs = time.monotonic() - t0
-    if rc is None:
-        return "BROKEN", f"grading did not end in {GRADE_SECONDS * scale:g} s ({log})", secs
-    try:
-        with open(results) as f:
-            res = json.load(f)
-    except (OSError, ValueError):
-        return "BROKEN", f"the grader wrote no results ({log}):\n{tail(log)}", secs
-    lost = [t for t in res["tests"] if t["status"] != "passed"]
+    if got is None:
+        return "BROKEN", f"grading broke or did not end in {GRADE_SECONDS * scale:g} s ({log}):\n{tail(log)}", secs, None
+    lost, func, score = got
     if lost:
-        return "killed", lost[0]["name"], secs
-    return "SURVIVED", f"scored {res['score']} with every test passing ({log})", secs
+        miss = f"; {hint}, which caught it before, did not" if hint else ""
+        return "killed", lost[0] + miss, secs, func
+    return "SURVIVED", f"scored {score} with every test passing ({log})", secs, None
 
 
 def main(argv=None):
@@ -136,6 +200,8 @@ def main(argv=None):
     ap.add_argument("--lab", type=int, help="only this lab")
     ap.add_argument("--only", help="only these mutants (comma-separated names)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--record", action="store_true", help="write each "
+                    f"catcher to the lab's mutants/{CAUGHT_BY}")
     args = ap.parse_args(argv)
 
     labs = labtree.labs_info(ROOT, unreleased=args.lab is not None)
@@ -144,7 +210,7 @@ def main(argv=None):
     work = os.path.join(ROOT, "build", "mutants")
     scale = float(os.environ.get("GRADER_TIMEOUT_SCALE", "1") or 1)
 
-    jobs = []
+    jobs, hints = [], {}
     for lab in nums:
         if lab not in labs:
             raise SystemExit(f"mutants: no lab {lab}")
@@ -153,25 +219,36 @@ def main(argv=None):
         if not ms:
             print(f"mutants: lab {lab} has no mutants", flush=True)
             continue
+        hints[lab] = caught_by(ROOT, labs[lab])
         base = prepare_base(ROOT, lab, work)
         jobs += [(lab, name, desc, patch, base) for name, desc, patch in ms]
     if not jobs:
         raise SystemExit("mutants: nothing to check")
 
-    bad = 0
+    bad, found = 0, {lab: {} for lab in hints}
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
-        futs = {pool.submit(try_mutant, lab, name, patch, base, work, scale):
+        futs = {pool.submit(try_mutant, lab, name, patch, base, work, scale,
+                            hints[lab].get(name)):
                 (lab, name, desc) for lab, name, desc, patch, base in jobs}
         for fut in concurrent.futures.as_completed(futs):
             lab, name, desc = futs[fut]
-            verdict, detail, secs = fut.result()
+            verdict, detail, secs, func = fut.result()
             if verdict == "killed":
+                found[lab][name] = func
                 print(f"  killed    lab {lab} {name:28} by {detail} ({secs:.0f} s)",
                       flush=True)
             else:
                 bad += 1
                 print(f"  {verdict:9} lab {lab} {name:28} {desc}\n"
                       f"            {detail}", flush=True)
+    os.makedirs(os.path.join(work, "caught-by"), exist_ok=True)
+    for lab, got in found.items():
+        got = {n: f for n, f in got.items() if f}
+        write_caught_by(os.path.join(work, "caught-by", f"lab{lab}.txt"), got)
+        if args.record:
+            path = os.path.join(ROOT, labs[lab]["dir"], "mutants", CAUGHT_BY)
+            write_caught_by(path, dict(hints[lab], **got))
+            print(f"mutants: wrote {os.path.relpath(path, ROOT)}", flush=True)
     print(f"mutants: {len(jobs) - bad} of {len(jobs)} lost points"
           + (f"; {bad} did not (a surviving mutant is a missing test)" if bad else ""),
           flush=True)
