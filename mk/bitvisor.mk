@@ -131,7 +131,7 @@ bitvisor:
 	@echo "  BUILT   $(abspath $(BITVISOR_SRC))/bitvisor.elf"
 
 bitvisor-need-elf: $(BV_BUILD_FIRST)
-	@test -n "$(BITVISOR_ELF)" || { echo "BITVISOR_ELF is not set."; \
+	@test -n "$(BITVISOR_ELF)" || { echo "Neither BITVISOR_ELF nor BITVISOR_SRC is set."; \
 		$(bitvisor-howto); exit 1; }
 	@test -f "$(BITVISOR_ELF)" || { echo "BITVISOR_ELF=$(BITVISOR_ELF): no such file."; \
 		$(bitvisor-howto); exit 1; }
@@ -157,7 +157,7 @@ qemu-bitvisor: setup-if-needed bitvisor-images
 # builds each test's machine as above, with the test's NICs as e1000s.
 grade-bitvisor:
 ifeq ($(strip $(BITVISOR_ELF)),)
-	@echo "BitVisor tier skipped: BITVISOR_ELF is not set (no bitvisor.elf to test with)."
+	@echo "BitVisor tier skipped: neither BITVISOR_ELF nor BITVISOR_SRC is set (no bitvisor.elf to test with)."
 	@$(bitvisor-howto)
 else
 	$(MAKE) bitvisor-images $(if $(BITVISOR_SRC),BVPOLICY='$(BVPOLICY_GRADE)')
