@@ -79,7 +79,11 @@ def failed(results):
     return [t["name"] for t in results["tests"] if t["status"] != "passed"]
 
 
-@pytest.mark.parametrize("lab", sorted(LABS))
+# A platform-bound lab still being built (lab 6 before its release) is
+# checked here too: its checks run only when that platform is given.
+@pytest.mark.parametrize("lab", sorted(set(LABS) | {
+    n for n in labtree.labs_info(ROOT, unreleased=True)
+    if "platforms" in labtree.labs_info(ROOT, unreleased=True)[n]}))
 def test_stub_tree_fails_this_lab_and_passes_earlier_ones(lab, tmp_path):
     if bitvisor_only(lab) and not os.environ.get("BITVISOR_SRC"):
         grade_on_platform(ROOT, lab, str(tmp_path))     # skips, saying why
