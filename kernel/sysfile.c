@@ -177,8 +177,6 @@ sys_seek(void)
   // LAB 5: BEGIN SOLUTION
   if(f->type == FD_REMOTE)
     return nfsseek(f, off);
-  // LAB 5: STUB
-  // // Lab 5: seek of an FD_REMOTE file goes to nfs/remote.c.
   // LAB 5: END
 // LAB 4: BEGIN SOLUTION
   if(f->type != FD_INODE || off < 0)

@@ -489,7 +489,9 @@ nfsunlink(char *path)
 // nfsseek(struct file *f, int off)
 // {
 //   // Lab 5: seek() of FD_REMOTE file f to offset off (>= 0; past the end
-//   // is allowed, not for a directory). Returns off or -1.
+//   // is allowed, not for a directory). Returns off or -1. sys_seek must
+//   // send such a file here before it checks for FD_INODE: that is your
+//   // lab-4 code, so no pointer in sysfile.c marks the spot.
 //   return -1;
 // }
 //
