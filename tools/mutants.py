@@ -26,6 +26,10 @@ build/mutants/caught-by/labN.txt has this run's catchers, and --record
 writes them to the labs' caught-by.txt files.
 
     mutants.py [--lab N] [--jobs J] [--only NAME[,NAME]] [--record]
+
+A lab that only BitVisor can judge (lab 6) is graded with `make
+grade-bitvisor` on a copy per mutant of the checkout $BITVISOR_SRC, and
+skipped, saying so, without it.
 """
 
 import argparse
@@ -140,10 +144,16 @@ def prepare_base(root, lab, work):
     return base
 
 
-def grade_mutant(tree, lab, log, scale, test=None):
-    """Grade the built tree (only `test`, if given): None if the grading
-    broke, else (names of the tests that lost points, first failing test
-    function, score)."""
+def bitvisor_only(info):
+    """A lab only BitVisor can judge (lab.toml's platforms, lab 6)."""
+    return "qemu" not in info.get("platforms", ["qemu"])
+
+
+def grade_mutant(tree, lab, log, scale, test=None, bitvisor=None):
+    """Grade the built tree (only `test`, if given; on BitVisor built from
+    the checkout `bitvisor`, if given): None if the grading broke, else
+    (names of the tests that lost points, first failing test function,
+    score)."""
     results = os.path.join(tree, "results.json")
     junit = os.path.join(tree, "junit.xml")
     for p in (results, junit):
@@ -151,6 +161,8 @@ def grade_mutant(tree, lab, log, scale, test=None):
             os.remove(p)
     cmd = ["make", "-s", "grade", f"LAB={lab}", f"GRADE_JSON={results}",
            f"JUNIT={junit}", "GRADE_ARGS=-j1 -x"] + ([f"TEST={test}"] if test else [])
+    if bitvisor:
+        cmd[2:3] = ["grade-bitvisor", f"BITVISOR_SRC={bitvisor}", "BITVISOR_ELF="]
     rc = run(cmd, tree, GRADE_SECONDS * scale, log)
     if rc is None:
         return None
@@ -163,8 +175,9 @@ def grade_mutant(tree, lab, log, scale, test=None):
     return lost, first_failure(junit), res["score"]
 
 
-def try_mutant(lab, name, patch, base, work, scale, hint=None):
-    """Grade one mutant, trying the test `hint` alone first; return
+def try_mutant(lab, name, patch, base, work, scale, hint=None, bitvisor=None):
+    """Grade one mutant, trying the test `hint` alone first (on BitVisor,
+    built from a copy of the checkout `bitvisor`, if given); return
     (verdict, detail, seconds, catcher function)."""
     t0 = time.monotonic()
     tree = os.path.join(work, f"lab{lab}", name)
@@ -180,11 +193,20 @@ def try_mutant(lab, name, patch, base, work, scale, hint=None):
     rc = run(["make", "-s", "all", "ide-image"], tree, 600, log)
     if rc != 0:
         return "BROKEN", f"does not build:\n{tail(log)}", 0, None
-    if hint:
-        got = grade_mutant(tree, lab, log, scale, hint)
-        if got and got[0]:
-            return "killed", got[0][0], time.monotonic() - t0, got[1] or hint
-    got = grade_mutant(tree, lab, log, scale)
+    if bitvisor:        # make bitvisor puts this mutant's module in it
+        copy = tree + "-bitvisor"
+        shutil.rmtree(copy, ignore_errors=True)
+        subprocess.run(["cp", "-a", bitvisor, copy], check=True)
+        bitvisor = copy
+    try:
+        if hint:
+            got = grade_mutant(tree, lab, log, scale, hint, bitvisor)
+            if got and got[0]:
+                return "killed", got[0][0], time.monotonic() - t0, got[1] or hint
+        got = grade_mutant(tree, lab, log, scale, None, bitvisor)
+    finally:
+        if bitvisor:
+            shutil.rmtree(bitvisor, ignore_errors=True)
     secs = time.monotonic() - t0
     if got is None:
         return "BROKEN", f"grading broke or did not end in {GRADE_SECONDS * scale:g} s ({log}):\n{tail(log)}", secs, None
@@ -209,6 +231,9 @@ def main(argv=None):
     only = set(args.only.split(",")) if args.only else None
     work = os.path.join(ROOT, "build", "mutants")
     scale = float(os.environ.get("GRADER_TIMEOUT_SCALE", "1") or 1)
+    bitvisor = os.environ.get("BITVISOR_SRC") or None
+    if bitvisor:
+        bitvisor = os.path.abspath(bitvisor)
 
     jobs, hints = [], {}
     for lab in nums:
@@ -219,6 +244,11 @@ def main(argv=None):
         if not ms:
             print(f"mutants: lab {lab} has no mutants", flush=True)
             continue
+        if bitvisor_only(labs[lab]) and not bitvisor:
+            print(f"mutants: lab {lab}'s {len(ms)} mutants skipped: only "
+                  "BitVisor can judge the lab; BITVISOR_SRC=checkout "
+                  "grades them there", flush=True)
+            continue
         hints[lab] = caught_by(ROOT, labs[lab])
         base = prepare_base(ROOT, lab, work)
         jobs += [(lab, name, desc, patch, base) for name, desc, patch in ms]
@@ -228,7 +258,8 @@ def main(argv=None):
     bad, found = 0, {lab: {} for lab in hints}
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
         futs = {pool.submit(try_mutant, lab, name, patch, base, work, scale,
-                            hints[lab].get(name)):
+                            hints[lab].get(name),
+                            bitvisor if bitvisor_only(labs[lab]) else None):
                 (lab, name, desc) for lab, name, desc, patch, base in jobs}
         for fut in concurrent.futures.as_completed(futs):
             lab, name, desc = futs[fut]
