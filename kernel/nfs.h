@@ -10,7 +10,9 @@
 // PORT (NFS_PORT when left out), exports; /path is taken from the root of
 // that export. open (O_RDONLY, O_WRONLY, O_RDWR, O_CREATE, O_TRUNC), read,
 // write, close, seek, fstat, mkdir and unlink work on such paths through
-// the ordinary system calls; exec, chdir, link and mknod do not.
+// the ordinary system calls; exec, chdir, link and mknod do not (link and
+// mknod fail on any name nfsremote() would call remote, so no file on disk
+// ever has a name that unlink would send to a server).
 //
 // Differences from a file on disk, all documented here once:
 //  * A remote path is at most MAXPATH bytes like any other; `.` and `..`

@@ -299,6 +299,13 @@ sys_link(void)
 
   if(argpath(0, old) < 0 || argpath(1, new) < 0)
     return -1;
+  // LAB 5: BEGIN
+  // A name nfsremote() calls remote is never made on the disk: open,
+  // mkdir and unlink would send it to a server, and nothing could
+  // remove it again.
+  if(nfsremote(old) || nfsremote(new))
+    return -1;
+  // LAB 5: END
   begin_op();
   r = -1;
   // Directories get exactly one name each, so the tree has no cycles
@@ -513,6 +520,10 @@ sys_mknod(void)
   // A major number indexes devsw[]; both numbers must fit in a short.
   if(major < 0 || major >= NDEV || minor < 0 || minor > 0x7FFF)
     return -1;
+  // LAB 5: BEGIN
+  if(nfsremote(path))     // as in sys_link: it could never be removed
+    return -1;
+  // LAB 5: END
   return makenode(path, T_DEV, major, minor);
 }
 
